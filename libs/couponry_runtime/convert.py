@@ -1,0 +1,30 @@
+"""Small protobuf <-> Python conversions used by every servicer."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from google.protobuf.timestamp_pb2 import Timestamp
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def as_utc(value: datetime) -> datetime:
+    """Datetimes read back from SQLite are naive; every stored time is UTC."""
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def to_timestamp(value: datetime | None) -> Timestamp | None:
+    if value is None:
+        return None
+    stamp = Timestamp()
+    stamp.FromDatetime(as_utc(value))
+    return stamp
+
+
+def from_timestamp(stamp: Timestamp, has: bool = True) -> datetime | None:
+    if not has or (stamp.seconds == 0 and stamp.nanos == 0):
+        return None
+    return stamp.ToDatetime(tzinfo=timezone.utc)

@@ -1,0 +1,135 @@
+"""Database access shared by the services: engines from URLs, migrations at
+start, and transactions that commit whole or not at all."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator, TypeVar
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import StaticPool
+
+T = TypeVar("T")
+
+
+def _normalize_url(url: str) -> str:
+    # Accept the URLs operators usually have at hand and pick the psycopg 3
+    # driver we ship with.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def make_engine(url: str, schema: str | None = None) -> Engine:
+    """An engine for `url`; on PostgreSQL every connection works in `schema`."""
+    url = _normalize_url(url)
+    if url.startswith("sqlite"):
+        in_memory = url in ("sqlite://", "sqlite:///:memory:")
+        if not in_memory:
+            Path(url.split("///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            poolclass=StaticPool if in_memory else None,
+            hide_parameters=True,
+        )
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_connect(dbapi_connection, _record):  # pragma: no cover - driver hook
+            # Let SQLAlchemy issue BEGIN itself, and make it BEGIN IMMEDIATE so
+            # that two writers queue on the lock instead of deadlocking when a
+            # read lock is upgraded.
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
+            if not in_memory:
+                cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn):  # pragma: no cover - driver hook
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+    connect_args = {}
+    if schema:
+        connect_args["options"] = f"-csearch_path={schema}"
+    # hide_parameters keeps bound values (personal data) out of exception text.
+    return create_engine(url, connect_args=connect_args, pool_pre_ping=True, pool_size=10,
+                         max_overflow=20, hide_parameters=True)
+
+
+def migrate(engine: Engine, script_location: Path, schema: str | None = None) -> None:
+    """Bring the database to the newest migration of `script_location`.
+
+    On PostgreSQL the service's schema is created first and an advisory lock
+    keeps replicas that start together from migrating at the same time.
+    """
+    config = Config()
+    config.set_main_option("script_location", str(script_location))
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            lock_key = int.from_bytes(hashlib.sha256(str(schema).encode()).digest()[:8], "big", signed=True)
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": lock_key})
+            if schema:
+                connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+                connection.execute(text(f'SET search_path TO "{schema}"'))
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def run_migrations(target_metadata) -> None:
+    """Body of every service's Alembic env.py: migrate on the handed-in connection."""
+    from alembic import context
+
+    connection = context.config.attributes.get("connection")
+    if connection is None:
+        raise RuntimeError("couponry migrations run through couponry_runtime.db.migrate")
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        transaction_per_migration=False,
+    )
+    context.run_migrations()
+
+
+@dataclass
+class Database:
+    """A service's database: its engine and a unit of work per transaction."""
+
+    engine: Engine
+
+    def __post_init__(self) -> None:
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @classmethod
+    def open(cls, url: str, schema: str | None, migrations: Path) -> "Database":
+        engine = make_engine(url, schema)
+        migrate(engine, migrations, schema)
+        return cls(engine)
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One transaction: committed if the block returns, rolled back if it raises."""
+        with self._sessions() as session, session.begin():
+            yield session
+
+    def run(self, work: Callable[[Session], T]) -> T:
+        with self.transaction() as session:
+            return work(session)
+
+    @property
+    def is_postgresql(self) -> bool:
+        return self.engine.dialect.name == "postgresql"
+
+    def close(self) -> None:
+        self.engine.dispose()

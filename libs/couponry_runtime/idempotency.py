@@ -1,0 +1,102 @@
+"""Idempotent writes by request_id (AIP-155).
+
+The first response to a (method, request_id) pair is stored in the same
+transaction as the write it describes, so a retry either finds the whole
+effect and its response or neither. A request_id reused with a different
+request is refused rather than silently answered with another request's result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timezone
+from typing import Callable, TypeVar
+
+from google.protobuf.message import Message
+from sqlalchemy import Column, DateTime, LargeBinary, MetaData, String, Table, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from .db import Database
+from .errors import FailedPrecondition, FieldViolation, InvalidArgument
+
+R = TypeVar("R", bound=Message)
+
+MAX_REQUEST_ID_LENGTH = 128
+
+
+def idempotency_table(metadata: MetaData) -> Table:
+    """The table each service keeps its stored responses in."""
+    return Table(
+        "idempotency_keys",
+        metadata,
+        Column("method", String(128), primary_key=True),
+        Column("request_id", String(MAX_REQUEST_ID_LENGTH), primary_key=True),
+        Column("request_hash", String(64), nullable=False),
+        Column("response", LargeBinary, nullable=False),
+        Column("create_time", DateTime(timezone=True), nullable=False),
+    )
+
+
+def _fingerprint(request: Message) -> str:
+    return hashlib.sha256(request.SerializeToString(deterministic=True)).hexdigest()
+
+
+class IdempotentWrites:
+    """Runs writes at most once per (method, request_id)."""
+
+    def __init__(self, database: Database, table: Table) -> None:
+        self.database = database
+        self.table = table
+
+    def run(
+        self,
+        method: str,
+        request: Message,
+        response_type: type[R],
+        work: Callable[[Session], R],
+        *,
+        required: bool = False,
+    ) -> R:
+        request_id = getattr(request, "request_id", "")
+        if len(request_id) > MAX_REQUEST_ID_LENGTH:
+            raise InvalidArgument("INVALID_REQUEST_ID", "request_id is too long",
+                                  field_violations=[FieldViolation("request_id", f"at most {MAX_REQUEST_ID_LENGTH} characters")])
+        if not request_id:
+            if required:
+                raise InvalidArgument("MISSING_REQUEST_ID", "request_id is required for this method",
+                                      field_violations=[FieldViolation("request_id", "is required", "MISSING_FIELD")])
+            return self.database.run(work)
+        fingerprint = _fingerprint(request)
+        stored = self._lookup(method, request_id, fingerprint, response_type)
+        if stored is not None:
+            return stored
+        try:
+            with self.database.transaction() as session:
+                response = work(session)
+                session.execute(self.table.insert().values(
+                    method=method, request_id=request_id, request_hash=fingerprint,
+                    response=response.SerializeToString(), create_time=datetime.now(timezone.utc)))
+            return response
+        except IntegrityError:
+            # A concurrent retry committed first; its effect stands and ours was
+            # rolled back whole. Answer with its response.
+            stored = self._lookup(method, request_id, fingerprint, response_type)
+            if stored is None:
+                raise
+            return stored
+
+    def _lookup(self, method: str, request_id: str, fingerprint: str, response_type: type[R]) -> R | None:
+        with self.database.transaction() as session:
+            row = session.execute(
+                select(self.table.c.request_hash, self.table.c.response).where(
+                    self.table.c.method == method, self.table.c.request_id == request_id)
+            ).first()
+        if row is None:
+            return None
+        if row.request_hash != fingerprint:
+            raise FailedPrecondition("REQUEST_ID_REUSED", "request_id was already used for a different request",
+                                     field_violations=[FieldViolation("request_id", "was used for a different request")])
+        response = response_type()
+        response.ParseFromString(row.response)
+        return response

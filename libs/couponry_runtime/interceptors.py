@@ -1,0 +1,113 @@
+"""Server and client interceptors shared by every service."""
+
+from __future__ import annotations
+
+import logging
+from typing import Callable
+
+import grpc
+
+from .errors import DomainError, internal_status, to_status
+
+log = logging.getLogger("couponry.rpc")
+
+
+def _wrap_handler(handler: grpc.RpcMethodHandler, wrap: Callable) -> grpc.RpcMethodHandler:
+    if handler.unary_unary:
+        return grpc.unary_unary_rpc_method_handler(wrap(handler.unary_unary, False),
+                                                   handler.request_deserializer, handler.response_serializer)
+    if handler.unary_stream:
+        return grpc.unary_stream_rpc_method_handler(wrap(handler.unary_stream, True),
+                                                    handler.request_deserializer, handler.response_serializer)
+    if handler.stream_unary:
+        return grpc.stream_unary_rpc_method_handler(wrap(handler.stream_unary, False),
+                                                    handler.request_deserializer, handler.response_serializer)
+    return grpc.stream_stream_rpc_method_handler(wrap(handler.stream_stream, True),
+                                                 handler.request_deserializer, handler.response_serializer)
+
+
+class ErrorInterceptor(grpc.ServerInterceptor):
+    """Maps domain errors to rich statuses and hides everything else.
+
+    Servicers raise `DomainError`s; nothing else reaches a client except as a
+    bare INTERNAL, and the log line names only the method and the exception
+    type, because exception text can carry request values.
+    """
+
+    def __init__(self, domain: str) -> None:
+        self.domain = domain
+
+    def intercept_service(self, continuation, handler_call_details):
+        handler = continuation(handler_call_details)
+        if handler is None:
+            return None
+        method = handler_call_details.method
+
+        def wrap(behavior, streaming: bool):
+            def fail(error: Exception, context: grpc.ServicerContext):
+                if isinstance(error, DomainError):
+                    context.abort_with_status(to_status(error, self.domain))
+                log.error("unhandled %s in %s", type(error).__name__, method)
+                context.abort_with_status(internal_status(self.domain))
+
+            if streaming:
+                def stream_behavior(request, context):
+                    try:
+                        yield from behavior(request, context)
+                    except Exception as error:  # noqa: BLE001 - mapped, never leaked
+                        if _is_abort(error, context):
+                            raise
+                        fail(error, context)
+                return stream_behavior
+
+            def unary_behavior(request, context):
+                try:
+                    return behavior(request, context)
+                except Exception as error:  # noqa: BLE001 - mapped, never leaked
+                    if _is_abort(error, context):
+                        raise
+                    fail(error, context)
+            return unary_behavior
+
+        return _wrap_handler(handler, wrap)
+
+
+def _is_abort(error: Exception, context: grpc.ServicerContext) -> bool:
+    # context.abort() raises a bare Exception after setting the status; let it through.
+    return type(error) is Exception and context.code() is not None
+
+
+class DefaultDeadlineInterceptor(grpc.UnaryUnaryClientInterceptor, grpc.UnaryStreamClientInterceptor,
+                                 grpc.StreamUnaryClientInterceptor, grpc.StreamStreamClientInterceptor):
+    """Gives every outgoing call a deadline unless the caller set one."""
+
+    def __init__(self, timeout_seconds: float) -> None:
+        self.timeout = timeout_seconds
+
+    def _details(self, details):
+        if details.timeout is not None:
+            return details
+        return _CallDetails(details.method, self.timeout, details.metadata, details.credentials,
+                            getattr(details, "wait_for_ready", None), getattr(details, "compression", None))
+
+    def intercept_unary_unary(self, continuation, details, request):
+        return continuation(self._details(details), request)
+
+    def intercept_unary_stream(self, continuation, details, request):
+        return continuation(self._details(details), request)
+
+    def intercept_stream_unary(self, continuation, details, request_iterator):
+        return continuation(self._details(details), request_iterator)
+
+    def intercept_stream_stream(self, continuation, details, request_iterator):
+        return continuation(self._details(details), request_iterator)
+
+
+class _CallDetails(grpc.ClientCallDetails):
+    def __init__(self, method, timeout, metadata, credentials, wait_for_ready, compression):
+        self.method = method
+        self.timeout = timeout
+        self.metadata = metadata
+        self.credentials = credentials
+        self.wait_for_ready = wait_for_ready
+        self.compression = compression

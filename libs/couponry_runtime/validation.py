@@ -1,0 +1,76 @@
+"""Request validation that reports every problem at once as field violations."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from google.protobuf.internal.enum_type_wrapper import EnumTypeWrapper
+
+from .errors import FieldViolation, InvalidArgument
+
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+MAX_PAGE_SIZE = 1000
+
+
+class Violations:
+    """Collects field violations; `raise_if_any` turns them into INVALID_ARGUMENT."""
+
+    def __init__(self) -> None:
+        self.items: list[FieldViolation] = []
+
+    def add(self, field: str, description: str, reason: str = "INVALID_FIELD") -> None:
+        self.items.append(FieldViolation(field, description, reason))
+
+    def check(self, ok: bool, field: str, description: str, reason: str = "INVALID_FIELD") -> bool:
+        if not ok:
+            self.add(field, description, reason)
+        return ok
+
+    def required(self, value: object, field: str) -> bool:
+        return self.check(bool(value), field, "is required", "MISSING_FIELD")
+
+    def enum(self, wrapper: EnumTypeWrapper, value: int, field: str, *, required: bool = True) -> bool:
+        if value not in wrapper.values():
+            self.add(field, f"is not a known {wrapper.DESCRIPTOR.name} value", "UNKNOWN_ENUM_VALUE")
+            return False
+        if required and value == 0:
+            self.add(field, "is required", "MISSING_FIELD")
+            return False
+        return True
+
+    def money(self, money, field: str, *, required: bool = False, currency: str | None = None) -> bool:
+        """A Money value: a known-shaped currency code and a non-negative amount."""
+        if money is None or (not money.currency_code and money.amount_minor == 0):
+            return self.check(not required, field, "is required", "MISSING_FIELD")
+        ok = self.check(bool(_CURRENCY.match(money.currency_code)), f"{field}.currency_code",
+                        "must be an ISO 4217 code such as EUR", "INVALID_CURRENCY")
+        ok &= self.check(money.amount_minor >= 0, f"{field}.amount_minor", "must not be negative", "NEGATIVE_AMOUNT")
+        if currency and ok:
+            ok &= self.check(money.currency_code == currency, f"{field}.currency_code",
+                             f"must be {currency}", "CURRENCY_MISMATCH")
+        return ok
+
+    def page_size(self, value: int, field: str = "page_size") -> bool:
+        return self.check(0 <= value <= MAX_PAGE_SIZE, field, f"must be between 0 and {MAX_PAGE_SIZE}")
+
+    def raise_if_any(self, reason: str = "INVALID_REQUEST") -> None:
+        if self.items:
+            fields = ", ".join(sorted({v.field for v in self.items}))
+            raise InvalidArgument(reason, f"invalid request: {fields}", field_violations=self.items)
+
+
+def validate(checks: Iterable[tuple[bool, str, str]]) -> None:
+    """Shorthand for a handful of (ok, field, description) checks."""
+    violations = Violations()
+    for ok, field, description in checks:
+        violations.check(ok, field, description)
+    violations.raise_if_any()
+
+
+def require_fields(values: dict[str, object]) -> None:
+    """INVALID_ARGUMENT naming every empty field of `values` (field path -> value)."""
+    violations = Violations()
+    for field, value in values.items():
+        violations.required(value, field)
+    violations.raise_if_any()

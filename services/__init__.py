@@ -1,0 +1,1 @@
+"""The four couponry services and the `couponry` command."""

@@ -1,0 +1,1 @@
+"""Segmentation service: behavioural features and segments over pseudonymous subjects."""

@@ -1,0 +1,109 @@
+"""Shared fixtures: every test runs on SQLite by default and on PostgreSQL when
+COUPONRY_TEST_DATABASE_URL is set (CI runs the suite both ways)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import uuid
+from typing import Callable, Iterator
+
+import pytest
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from sqlalchemy import create_engine, text
+
+from couponry_runtime.db import Database
+from couponry_runtime.server import RunningService, start_service
+from couponry_runtime.settings import SERVICE_NAMES, Settings
+from couponry_runtime.telemetry import Telemetry
+from couponry_services.registry import definition
+
+POSTGRES_URL = os.environ.get("COUPONRY_TEST_DATABASE_URL")
+
+
+def pytest_report_header(config):
+    return f"couponry database: {'PostgreSQL ' + POSTGRES_URL if POSTGRES_URL else 'SQLite (embedded default)'}"
+
+
+def pytest_collection_modifyitems(config, items):
+    if POSTGRES_URL:
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL: set COUPONRY_TEST_DATABASE_URL")
+    for item in items:
+        if "postgres_only" in item.keywords:
+            item.add_marker(skip)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def settings(tmp_path) -> Iterator[Settings]:
+    """Settings for one test: its own data dir, its own PostgreSQL schemas, free ports."""
+    prefix = f"t{uuid.uuid4().hex[:10]}_"
+    values = dict(data_dir=tmp_path / "data", scheduler_enabled=False, shutdown_grace_seconds=0,
+                  rpc_timeout_seconds=5.0, database_schema_prefix=prefix)
+    values.update({f"{name}_port": free_port() for name in SERVICE_NAMES})
+    if POSTGRES_URL:
+        values["database_url"] = POSTGRES_URL
+    yield Settings(**values)
+    if POSTGRES_URL:
+        engine = create_engine(POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1))
+        with engine.begin() as connection:
+            for name in SERVICE_NAMES:
+                connection.execute(text(f'DROP SCHEMA IF EXISTS "{prefix}{name}" CASCADE'))
+        engine.dispose()
+
+
+@pytest.fixture
+def database(settings) -> Callable[[str], Database]:
+    """Opens (and migrates) the database of a named service, for domain-level tests."""
+    opened: list[Database] = []
+
+    def open_for(service: str) -> Database:
+        url, schema = settings.database_url_for(service)
+        db = Database.open(url, schema, definition(service).migrations)
+        opened.append(db)
+        return db
+
+    yield open_for
+    for db in opened:
+        db.close()
+
+
+@pytest.fixture
+def spans() -> InMemorySpanExporter:
+    return InMemorySpanExporter()
+
+
+@pytest.fixture
+def start(settings, spans) -> Iterator[Callable[..., RunningService]]:
+    """Starts a named service on its loopback port with spans captured in `spans`."""
+    running: list[RunningService] = []
+
+    def start_named(name: str, **overrides) -> RunningService:
+        service_settings = settings.model_copy(update=overrides) if overrides else settings
+        service = start_service(definition(name), service_settings, Telemetry(name, [SimpleSpanProcessor(spans)]))
+        running.append(service)
+        return service
+
+    yield start_named
+    for service in reversed(running):
+        service.stop(0)
+
+
+@pytest.fixture
+def stack(start) -> dict[str, RunningService]:
+    """All four services, as `couponry up` starts them."""
+    return {name: start(name) for name in SERVICE_NAMES}
+
+
+@pytest.fixture
+def captured_logs(caplog) -> pytest.LogCaptureFixture:
+    caplog.set_level(logging.DEBUG)
+    return caplog
