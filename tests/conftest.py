@@ -76,6 +76,13 @@ def database(settings) -> Callable[[str], Database]:
         db.close()
 
 
+class _SharedSpanProcessor(SimpleSpanProcessor):
+    """Each service's tracer provider shuts down on stop; the shared exporter must not."""
+
+    def shutdown(self) -> None:
+        self.force_flush()
+
+
 @pytest.fixture
 def spans() -> InMemorySpanExporter:
     return InMemorySpanExporter()
@@ -88,7 +95,7 @@ def start(settings, spans) -> Iterator[Callable[..., RunningService]]:
 
     def start_named(name: str, **overrides) -> RunningService:
         service_settings = settings.model_copy(update=overrides) if overrides else settings
-        service = start_service(definition(name), service_settings, Telemetry(name, [SimpleSpanProcessor(spans)]))
+        service = start_service(definition(name), service_settings, Telemetry(name, [_SharedSpanProcessor(spans)]))
         running.append(service)
         return service
 

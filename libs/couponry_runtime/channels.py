@@ -6,6 +6,7 @@ import json
 import threading
 
 import grpc
+from opentelemetry.instrumentation.grpc import grpcext
 
 from .interceptors import DefaultDeadlineInterceptor
 from .telemetry import Telemetry
@@ -32,8 +33,10 @@ def open_channel(target: str, telemetry: Telemetry, timeout_seconds: float) -> g
         ("grpc.enable_retries", 1),
         ("grpc.keepalive_time_ms", 30_000),
     ])
-    return grpc.intercept_channel(channel, telemetry.client_interceptor(),
-                                  DefaultDeadlineInterceptor(timeout_seconds))
+    # The deadline is applied first so the client span covers the whole call
+    # with its deadline; OpenTelemetry's client interceptor is a grpcext one.
+    with_deadline = grpc.intercept_channel(channel, DefaultDeadlineInterceptor(timeout_seconds))
+    return grpcext.intercept_channel(with_deadline, telemetry.client_interceptor())
 
 
 class Peers:

@@ -86,6 +86,18 @@ class IdempotentWrites:
                 raise
             return stored
 
+    def replay(self, method: str, request: Message, response_type: type[R]) -> R | None:
+        """The stored response of an earlier identical request, if there was one.
+
+        For writes that call other services before their own transaction:
+        check here first, make the calls with request ids derived from this
+        one, then `run` the local write.
+        """
+        request_id = getattr(request, "request_id", "")
+        if not request_id:
+            return None
+        return self._lookup(method, request_id, _fingerprint(request), response_type)
+
     def _lookup(self, method: str, request_id: str, fingerprint: str, response_type: type[R]) -> R | None:
         with self.database.transaction() as session:
             row = session.execute(

@@ -67,7 +67,7 @@ class ProductScope(_message.Message):
     def __init__(self, include_skus: _Optional[_Iterable[str]] = ..., exclude_skus: _Optional[_Iterable[str]] = ..., include_categories: _Optional[_Iterable[str]] = ..., exclude_categories: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class OfferTemplate(_message.Message):
-    __slots__ = ("discount", "minimum_order", "scope", "code_validity_hours", "per_customer_limit", "total_redemption_limit", "budget", "code_prefix")
+    __slots__ = ("discount", "minimum_order", "scope", "code_validity_hours", "per_customer_limit", "total_redemption_limit", "budget", "code_prefix", "currency_code")
     DISCOUNT_FIELD_NUMBER: _ClassVar[int]
     MINIMUM_ORDER_FIELD_NUMBER: _ClassVar[int]
     SCOPE_FIELD_NUMBER: _ClassVar[int]
@@ -76,6 +76,7 @@ class OfferTemplate(_message.Message):
     TOTAL_REDEMPTION_LIMIT_FIELD_NUMBER: _ClassVar[int]
     BUDGET_FIELD_NUMBER: _ClassVar[int]
     CODE_PREFIX_FIELD_NUMBER: _ClassVar[int]
+    CURRENCY_CODE_FIELD_NUMBER: _ClassVar[int]
     discount: _money_pb2.Discount
     minimum_order: _money_pb2.Money
     scope: ProductScope
@@ -84,7 +85,8 @@ class OfferTemplate(_message.Message):
     total_redemption_limit: int
     budget: _money_pb2.Money
     code_prefix: str
-    def __init__(self, discount: _Optional[_Union[_money_pb2.Discount, _Mapping]] = ..., minimum_order: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., scope: _Optional[_Union[ProductScope, _Mapping]] = ..., code_validity_hours: _Optional[int] = ..., per_customer_limit: _Optional[int] = ..., total_redemption_limit: _Optional[int] = ..., budget: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., code_prefix: _Optional[str] = ...) -> None: ...
+    currency_code: str
+    def __init__(self, discount: _Optional[_Union[_money_pb2.Discount, _Mapping]] = ..., minimum_order: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., scope: _Optional[_Union[ProductScope, _Mapping]] = ..., code_validity_hours: _Optional[int] = ..., per_customer_limit: _Optional[int] = ..., total_redemption_limit: _Optional[int] = ..., budget: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., code_prefix: _Optional[str] = ..., currency_code: _Optional[str] = ...) -> None: ...
 
 class FrequencyCap(_message.Message):
     __slots__ = ("max_offers", "window_hours")

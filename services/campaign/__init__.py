@@ -1,0 +1,1 @@
+"""Campaign service: campaigns and consent-gated personalized offers."""
