@@ -102,6 +102,36 @@ def serve(
     wait_for_shutdown([start_service(definition(service), settings)])
 
 
+@app.command()
+def health(
+    service: Annotated[str, typer.Argument(help=f"One of: {', '.join(SERVICE_NAMES)}.", show_default=False)],
+    target: Annotated[Optional[str], typer.Option(help="host:port to ask (default: the service's configured target).")] = None,
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for an answer.")] = 2.0,
+) -> None:
+    """Ask a running service's gRPC health service; exit 0 only if SERVING.
+
+    Used by container health checks; Kubernetes uses its native gRPC probes.
+    """
+    import grpc
+    from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+    if service not in SERVICE_NAMES:
+        console.print(f"[red]unknown service {service!r}[/red]; one of {', '.join(SERVICE_NAMES)}")
+        raise typer.Exit(2)
+    address = target or Settings().target(service)
+    full_name = definition(service).full_name
+    with grpc.insecure_channel(address) as channel:
+        try:
+            status = health_pb2_grpc.HealthStub(channel).Check(
+                health_pb2.HealthCheckRequest(service=full_name), timeout=timeout).status
+        except grpc.RpcError as error:
+            console.print(f"{service} at {address}: {error.code().name}")
+            raise typer.Exit(1) from None
+    name = health_pb2.HealthCheckResponse.ServingStatus.Name(status)
+    console.print(f"{service} at {address}: {name}")
+    raise typer.Exit(0 if status == health_pb2.HealthCheckResponse.SERVING else 1)
+
+
 def _mount_profile_tools() -> None:
     # The profile service owns keys and the consent ledger; its tools live
     # with it and are mounted here so operators have one command.

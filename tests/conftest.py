@@ -4,8 +4,6 @@ COUPONRY_TEST_DATABASE_URL is set (CI runs the suite both ways)."""
 from __future__ import annotations
 
 import logging
-import os
-import socket
 import uuid
 from typing import Callable, Iterator
 
@@ -19,8 +17,8 @@ from couponry_runtime.server import RunningService, start_service
 from couponry_runtime.settings import SERVICE_NAMES, Settings
 from couponry_runtime.telemetry import Telemetry
 from couponry_services.registry import definition
+from tests.helpers import POSTGRES_URL, free_port
 
-POSTGRES_URL = os.environ.get("COUPONRY_TEST_DATABASE_URL")
 
 
 def pytest_report_header(config):
@@ -34,12 +32,6 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres_only" in item.keywords:
             item.add_marker(skip)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture

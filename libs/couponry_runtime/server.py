@@ -54,6 +54,7 @@ class ServiceDefinition:
     name: str
     migrations: Path
     build: Callable[[ServiceContext], ServiceParts]
+    full_name: str = ""
 
 
 @dataclass

@@ -27,4 +27,4 @@ def build(context: ServiceContext) -> ServiceParts:
     )
 
 
-DEFINITION = ServiceDefinition("campaign", Path(__file__).parent / "migrations", build)
+DEFINITION = ServiceDefinition("campaign", Path(__file__).parent / "migrations", build, FULL_NAME)

@@ -23,4 +23,4 @@ def build(context: ServiceContext) -> ServiceParts:
     )
 
 
-DEFINITION = ServiceDefinition("segmentation", Path(__file__).parent / "migrations", build)
+DEFINITION = ServiceDefinition("segmentation", Path(__file__).parent / "migrations", build, FULL_NAME)
