@@ -25,17 +25,23 @@ R = TypeVar("R", bound=Message)
 MAX_REQUEST_ID_LENGTH = 128
 
 
-def idempotency_table(metadata: MetaData) -> Table:
-    """The table each service keeps its stored responses in."""
-    return Table(
-        "idempotency_keys",
-        metadata,
+TABLE_NAME = "idempotency_keys"
+
+
+def idempotency_columns() -> list[Column]:
+    """The columns of the stored-responses table; migrations create it from these."""
+    return [
         Column("method", String(128), primary_key=True),
         Column("request_id", String(MAX_REQUEST_ID_LENGTH), primary_key=True),
         Column("request_hash", String(64), nullable=False),
         Column("response", LargeBinary, nullable=False),
         Column("create_time", DateTime(timezone=True), nullable=False),
-    )
+    ]
+
+
+def idempotency_table(metadata: MetaData) -> Table:
+    """The table each service keeps its stored responses in."""
+    return Table(TABLE_NAME, metadata, *idempotency_columns())
 
 
 def _fingerprint(request: Message) -> str:

@@ -104,20 +104,18 @@ class CampaignServicer(api_grpc.CampaignServiceServicer):
         return self.idempotency.run("ActivateCampaign", request, api.ActivateCampaignResponse, work)
 
     def PauseCampaign(self, request, context):
-        require_fields({"campaign_id": request.campaign_id})
-
-        def work(session):
-            row = service.transition(session, request.campaign_id, CampaignState.PAUSED)
-            return api.PauseCampaignResponse(campaign=mapping.to_proto(row))
-        return self.idempotency.run("PauseCampaign", request, api.PauseCampaignResponse, work)
+        return self._move(request, CampaignState.PAUSED, "PauseCampaign", api.PauseCampaignResponse)
 
     def EndCampaign(self, request, context):
+        return self._move(request, CampaignState.ENDED, "EndCampaign", api.EndCampaignResponse)
+
+    def _move(self, request, target: CampaignState, method: str, response_type):
         require_fields({"campaign_id": request.campaign_id})
 
         def work(session):
-            row = service.transition(session, request.campaign_id, CampaignState.ENDED)
-            return api.EndCampaignResponse(campaign=mapping.to_proto(row))
-        return self.idempotency.run("EndCampaign", request, api.EndCampaignResponse, work)
+            row = service.transition(session, request.campaign_id, target)
+            return response_type(campaign=mapping.to_proto(row))
+        return self.idempotency.run(method, request, response_type, work)
 
     # -- offers --------------------------------------------------------------
 

@@ -7,6 +7,8 @@ Create Date: 2026-11-23
 import sqlalchemy as sa
 from alembic import op
 
+from couponry_runtime import idempotency
+
 revision = "0001"
 down_revision = None
 branch_labels = None
@@ -14,14 +16,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.create_table(
-        "idempotency_keys",
-        sa.Column("method", sa.String(128), primary_key=True),
-        sa.Column("request_id", sa.String(128), primary_key=True),
-        sa.Column("request_hash", sa.String(64), nullable=False),
-        sa.Column("response", sa.LargeBinary, nullable=False),
-        sa.Column("create_time", sa.DateTime(timezone=True), nullable=False),
-    )
+    op.create_table(idempotency.TABLE_NAME, *idempotency.idempotency_columns())
     op.create_table(
         "subject_events",
         sa.Column("event_id", sa.String(128), primary_key=True),
@@ -49,4 +44,4 @@ def downgrade() -> None:
     op.drop_table("segments")
     op.drop_index("ix_subject_events_subject_time", "subject_events")
     op.drop_table("subject_events")
-    op.drop_table("idempotency_keys")
+    op.drop_table(idempotency.TABLE_NAME)
