@@ -8,6 +8,7 @@ import uuid
 from typing import Callable, Iterator
 
 import pytest
+from opentelemetry.sdk.metrics.export import InMemoryMetricReader
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from sqlalchemy import create_engine, text
@@ -81,13 +82,23 @@ def spans() -> InMemorySpanExporter:
 
 
 @pytest.fixture
-def start(settings, spans) -> Iterator[Callable[..., RunningService]]:
+def metrics() -> InMemoryMetricReader:
+    """Metrics of the first service started by `start` (a reader serves one provider)."""
+    return InMemoryMetricReader()
+
+
+@pytest.fixture
+def start(settings, spans, metrics) -> Iterator[Callable[..., RunningService]]:
     """Starts a named service on its loopback port with spans captured in `spans`."""
     running: list[RunningService] = []
+    attached: list[InMemoryMetricReader] = []
 
     def start_named(name: str, **overrides) -> RunningService:
         service_settings = settings.model_copy(update=overrides) if overrides else settings
-        service = start_service(definition(name), service_settings, Telemetry(name, [_SharedSpanProcessor(spans)]))
+        readers = [] if any(r is metrics for r in attached) else [metrics]
+        attached.extend(readers)
+        telemetry = Telemetry(name, [_SharedSpanProcessor(spans)], readers)
+        service = start_service(definition(name), service_settings, telemetry)
         running.append(service)
         return service
 

@@ -1,4 +1,4 @@
-"""OpenTelemetry wiring: one tracer provider per service, gRPC server and
+"""OpenTelemetry wiring: one tracer and meter provider per service, gRPC server and
 client interceptors, and an OTLP exporter when the standard OTEL_* variables
 ask for one.
 
@@ -14,6 +14,8 @@ from typing import Iterable
 
 from opentelemetry import trace
 from opentelemetry.instrumentation.grpc import client_interceptor, filters, server_interceptor
+from opentelemetry.sdk.metrics import MeterProvider
+from opentelemetry.sdk.metrics.export import MetricReader, PeriodicExportingMetricReader
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
@@ -34,10 +36,43 @@ def _otlp_processor() -> SpanProcessor | None:
     return BatchSpanProcessor(OTLPSpanExporter())
 
 
-class Telemetry:
-    """Tracing for one service: its own resource, shared span processors."""
+def _otlp_metric_reader() -> MetricReader | None:
+    if not (os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT") or os.environ.get("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT")):
+        return None
+    from opentelemetry.exporter.otlp.proto.grpc.metric_exporter import OTLPMetricExporter
 
-    def __init__(self, service: str, span_processors: Iterable[SpanProcessor] = ()) -> None:
+    return PeriodicExportingMetricReader(OTLPMetricExporter())
+
+
+class Instruments:
+    """Every metric couponry emits, defined in one place.
+
+    Attribute values are small closed sets (outcomes, stable reasons, enum
+    names): never identifiers, never personal data, so label cardinality
+    stays bounded.
+    """
+
+    def __init__(self, meter) -> None:
+        self.offer_decisions = meter.create_counter(
+            "couponry.offer.decisions", unit="{decision}",
+            description="Personalized offer decisions by outcome and no-offer reason")
+        self.offers_issued = meter.create_counter(
+            "couponry.offer.issued", unit="{offer}", description="Offers made, by channel")
+        self.consent_decisions = meter.create_counter(
+            "couponry.consent.decisions", unit="{decision}",
+            description="Personalization decisions by purpose, outcome and reason")
+        self.redemption_attempts = meter.create_counter(
+            "couponry.redemption.attempts", unit="{attempt}",
+            description="Validate, reserve and redeem attempts by operation, outcome and reason")
+        self.outbox_pending = meter.create_up_down_counter(
+            "couponry.outbox.pending", unit="{message}", description="Messages waiting for a peer to acknowledge")
+
+
+class Telemetry:
+    """Tracing and metrics for one service: its own resource, shared processors."""
+
+    def __init__(self, service: str, span_processors: Iterable[SpanProcessor] = (),
+                 metric_readers: Iterable[MetricReader] = ()) -> None:
         self.service = service
         resource = Resource.create({
             "service.name": f"couponry-{service}",
@@ -50,6 +85,12 @@ class Telemetry:
         if otlp is not None:
             self.tracer_provider.add_span_processor(otlp)
         self.tracer = self.tracer_provider.get_tracer(f"couponry.{service}")
+        readers = list(metric_readers)
+        otlp_metrics = _otlp_metric_reader()
+        if otlp_metrics is not None:
+            readers.append(otlp_metrics)
+        self.meter_provider = MeterProvider(resource=resource, metric_readers=readers)
+        self.instruments = Instruments(self.meter_provider.get_meter(f"couponry.{service}"))
 
     def server_interceptor(self):
         return server_interceptor(tracer_provider=self.tracer_provider, filter_=_UNTRACED)
@@ -63,6 +104,7 @@ class Telemetry:
 
     def shutdown(self) -> None:
         self.tracer_provider.shutdown()
+        self.meter_provider.shutdown()
 
 
 def current_trace_id() -> str:

@@ -145,6 +145,14 @@ class OfferEngine:
             offer.minimum_order.CopyFrom(template.minimum_order)
         return offer
 
+    def count(self, decision: pb.OfferDecision) -> None:
+        instruments = self.telemetry.instruments
+        instruments.offer_decisions.add(1, {
+            "outcome": pb.DecisionOutcome.Name(decision.outcome),
+            "reason": pb.NoOfferReason.Name(decision.reason)})
+        if decision.offers:
+            instruments.offers_issued.add(len(decision.offers), {"channel": money_pb2.Channel.Name(decision.channel)})
+
     def record(self, session: Session, draft: Draft) -> pb.OfferDecision:
         """Logs the decision and the offers it made, in the caller's transaction."""
         now = utcnow()

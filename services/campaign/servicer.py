@@ -137,7 +137,9 @@ class CampaignServicer(api_grpc.CampaignServiceServicer):
         def work(session):
             decision = self.engine.record(session, draft)
             return api.GetPersonalizedOffersResponse(offers=decision.offers, decision=decision)
-        return self.idempotency.run("GetPersonalizedOffers", request, api.GetPersonalizedOffersResponse, work)
+        response = self.idempotency.run("GetPersonalizedOffers", request, api.GetPersonalizedOffersResponse, work)
+        self.engine.count(response.decision)
+        return response
 
     def GetOfferDecision(self, request, context):
         require_fields({"decision_id": request.decision_id})

@@ -105,6 +105,14 @@ def test_offers_fail_closed_when_profile_cannot_be_asked(stub):
     assert logged == response.decision
 
 
+def test_decisions_are_counted_by_outcome_and_reason_without_identifiers(stub, metrics):
+    stub.GetPersonalizedOffers(api.GetPersonalizedOffersRequest(customer_id="c-9", channel=money_pb2.CHANNEL_SMS))
+    points = [point for rm in metrics.get_metrics_data().resource_metrics for sm in rm.scope_metrics
+              for metric in sm.metrics if metric.name == "couponry.offer.decisions" for point in metric.data.data_points]
+    assert [(dict(p.attributes), p.value) for p in points] == [
+        ({"outcome": "DECISION_OUTCOME_NO_OFFER", "reason": "NO_OFFER_REASON_CONSENT_UNAVAILABLE"}, 1)]
+
+
 def test_offer_requests_are_validated(stub):
     error = rpc_error(stub.GetPersonalizedOffers, api.GetPersonalizedOffersRequest(
         channel=money_pb2.CHANNEL_ALL, max_offers=50))
