@@ -9,6 +9,7 @@ from setuptools import find_packages, setup
 ROOTS = {
     "couponry": "libs/couponry_protos/couponry",  # generated stubs, import root = proto package root
     "couponry_runtime": "libs/couponry_runtime",  # hand-written shared code
+    "couponry_client": "libs/couponry_client",  # typed client for callers
     "couponry_services": "services",  # one subpackage per service, plus the CLI
 }
 

@@ -13,7 +13,7 @@ from .telemetry import Telemetry
 
 # Retry only what cannot have reached a handler twice with different effect:
 # every mutating RPC carries a request_id, so UNAVAILABLE is safe to retry.
-_SERVICE_CONFIG = json.dumps({
+SERVICE_CONFIG = json.dumps({
     "methodConfig": [{
         "name": [{}],
         "retryPolicy": {
@@ -29,7 +29,7 @@ _SERVICE_CONFIG = json.dumps({
 
 def open_channel(target: str, telemetry: Telemetry, timeout_seconds: float) -> grpc.Channel:
     channel = grpc.insecure_channel(target, options=[
-        ("grpc.service_config", _SERVICE_CONFIG),
+        ("grpc.service_config", SERVICE_CONFIG),
         ("grpc.enable_retries", 1),
         ("grpc.keepalive_time_ms", 30_000),
     ])
