@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -31,10 +31,10 @@ app = typer.Typer(
 console = Console(stderr=True)
 log = logging.getLogger("couponry")
 
-DataDir = Annotated[Optional[Path], typer.Option(help="Directory for SQLite files and the development keyring (env COUPONRY_DATA_DIR; default ./.couponry).")]
-Host = Annotated[Optional[str], typer.Option(help="Address to bind (env COUPONRY_HOST; default 127.0.0.1).")]
-DatabaseUrl = Annotated[Optional[str], typer.Option(help="PostgreSQL URL shared by the services, one schema each (env COUPONRY_DATABASE_URL; default: SQLite files).")]
-LogLevel = Annotated[Optional[str], typer.Option(help="Logging level (env COUPONRY_LOG_LEVEL; default INFO).")]
+DataDir = Annotated[Path | None, typer.Option(help="Directory for SQLite files and the development keyring (env COUPONRY_DATA_DIR; default ./.couponry).")]
+Host = Annotated[str | None, typer.Option(help="Address to bind (env COUPONRY_HOST; default 127.0.0.1).")]
+DatabaseUrl = Annotated[str | None, typer.Option(help="PostgreSQL URL shared by the services, one schema each (env COUPONRY_DATABASE_URL; default: SQLite files).")]
+LogLevel = Annotated[str | None, typer.Option(help="Logging level (env COUPONRY_LOG_LEVEL; default INFO).")]
 
 
 def _settings(**overrides) -> Settings:
@@ -51,10 +51,10 @@ def _settings(**overrides) -> Settings:
 def up(
     data_dir: DataDir = None,
     host: Host = None,
-    profile_port: Annotated[Optional[int], typer.Option(help="Profile port (env COUPONRY_PROFILE_PORT; default 50051).")] = None,
-    segmentation_port: Annotated[Optional[int], typer.Option(help="Segmentation port (env COUPONRY_SEGMENTATION_PORT; default 50052).")] = None,
-    campaign_port: Annotated[Optional[int], typer.Option(help="Campaign port (env COUPONRY_CAMPAIGN_PORT; default 50053).")] = None,
-    redemption_port: Annotated[Optional[int], typer.Option(help="Redemption port (env COUPONRY_REDEMPTION_PORT; default 50054).")] = None,
+    profile_port: Annotated[int | None, typer.Option(help="Profile port (env COUPONRY_PROFILE_PORT; default 50051).")] = None,
+    segmentation_port: Annotated[int | None, typer.Option(help="Segmentation port (env COUPONRY_SEGMENTATION_PORT; default 50052).")] = None,
+    campaign_port: Annotated[int | None, typer.Option(help="Campaign port (env COUPONRY_CAMPAIGN_PORT; default 50053).")] = None,
+    redemption_port: Annotated[int | None, typer.Option(help="Redemption port (env COUPONRY_REDEMPTION_PORT; default 50054).")] = None,
     database_url: DatabaseUrl = None,
     log_level: LogLevel = None,
 ) -> None:
@@ -83,7 +83,7 @@ def up(
 @app.command()
 def serve(
     service: Annotated[str, typer.Argument(help=f"One of: {', '.join(SERVICE_NAMES)}.", show_default=False)],
-    port: Annotated[Optional[int], typer.Option(help="Port (default: the service's COUPONRY_<SERVICE>_PORT).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default: the service's COUPONRY_<SERVICE>_PORT).")] = None,
     data_dir: DataDir = None,
     host: Host = None,
     database_url: DatabaseUrl = None,
@@ -105,7 +105,7 @@ def serve(
 @app.command()
 def health(
     service: Annotated[str, typer.Argument(help=f"One of: {', '.join(SERVICE_NAMES)}.", show_default=False)],
-    target: Annotated[Optional[str], typer.Option(help="host:port to ask (default: the service's configured target).")] = None,
+    target: Annotated[str | None, typer.Option(help="host:port to ask (default: the service's configured target).")] = None,
     timeout: Annotated[float, typer.Option(help="Seconds to wait for an answer.")] = 2.0,
 ) -> None:
     """Ask a running service's gRPC health service; exit 0 only if SERVING.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from opentelemetry.sdk.metrics.export import InMemoryMetricReader
@@ -19,7 +19,6 @@ from couponry_runtime.settings import SERVICE_NAMES, Settings
 from couponry_runtime.telemetry import Telemetry
 from couponry_services.registry import definition
 from tests.helpers import POSTGRES_URL, free_port
-
 
 
 def pytest_report_header(config):

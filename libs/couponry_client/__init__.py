@@ -14,7 +14,7 @@ safe) and OpenTelemetry client spans under the caller's global tracer provider.
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import grpc
 from opentelemetry.instrumentation.grpc import client_interceptor, grpcext
@@ -42,7 +42,7 @@ class CouponryError(Exception):
         self.field_violations = details.field_violations
 
     @classmethod
-    def of(cls, error: grpc.RpcError) -> "CouponryError":
+    def of(cls, error: grpc.RpcError) -> CouponryError:
         return cls(parse_rpc_error(error))
 
 
@@ -65,7 +65,7 @@ class Couponry:
         self.redemption = RedemptionServiceStub(self._channels["redemption"])
 
     @classmethod
-    def from_env(cls, *, timeout_seconds: float = 5.0) -> "Couponry":
+    def from_env(cls, *, timeout_seconds: float = 5.0) -> Couponry:
         """Targets from COUPONRY_<SERVICE>_TARGET (or host and ports), as the services use."""
         settings = Settings()
         return cls({name: settings.target(name) for name in SERVICE_NAMES}, timeout_seconds=timeout_seconds)
@@ -81,7 +81,7 @@ class Couponry:
         for channel in self._channels.values():
             channel.close()
 
-    def __enter__(self) -> "Couponry":
+    def __enter__(self) -> Couponry:
         return self
 
     def __exit__(self, *exc) -> None:

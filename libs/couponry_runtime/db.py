@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator, TypeVar
+from typing import TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -112,7 +113,7 @@ class Database:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @classmethod
-    def open(cls, url: str, schema: str | None, migrations: Path) -> "Database":
+    def open(cls, url: str, schema: str | None, migrations: Path) -> Database:
         engine = make_engine(url, schema)
         migrate(engine, migrations, schema)
         return cls(engine)

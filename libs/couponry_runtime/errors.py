@@ -8,8 +8,8 @@ written for operators and must never contain personal data.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Iterable, Mapping
 
 import grpc
 from google.protobuf import any_pb2

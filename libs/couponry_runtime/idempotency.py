@@ -9,8 +9,9 @@ request is refused rather than silently answered with another request's result.
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timezone
-from typing import Callable, TypeVar
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import TypeVar
 
 from google.protobuf.message import Message
 from sqlalchemy import Column, DateTime, LargeBinary, MetaData, String, Table, select
@@ -82,7 +83,7 @@ class IdempotentWrites:
                 response = work(session)
                 session.execute(self.table.insert().values(
                     method=method, request_id=request_id, request_hash=fingerprint,
-                    response=response.SerializeToString(), create_time=datetime.now(timezone.utc)))
+                    response=response.SerializeToString(), create_time=datetime.now(UTC)))
             return response
         except IntegrityError:
             # A concurrent retry committed first; its effect stands and ours was

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Iterable
+from collections.abc import Iterable
 
 from opentelemetry import trace
 from opentelemetry.instrumentation.grpc import client_interceptor, filters, server_interceptor

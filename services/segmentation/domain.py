@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import IntEnum
-from typing import Iterable
 
 
 class EventType(IntEnum):
@@ -152,6 +152,6 @@ class Rule:
             for c in self.conditions]}
 
     @classmethod
-    def from_json(cls, data: dict) -> "Rule":
+    def from_json(cls, data: dict) -> Rule:
         return cls(tuple(Condition(Feature(c["feature"]), Operator(c["operator"]), float(c["value"]), c.get("category", ""))
                          for c in data["conditions"]), bool(data.get("match_any")))

@@ -8,16 +8,25 @@ import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha.proto_reflection_descriptor_database import ProtoReflectionDescriptorDatabase
 
-from couponry.campaign.v1 import campaign_pb2, campaign_service_pb2 as campaign_api
-from couponry.profile.v1 import consent_pb2, customer_pb2, profile_service_pb2 as profile_api
-from couponry.redemption.v1 import redemption_pb2, redemption_service_pb2 as redemption_api
-from couponry.segmentation.v1 import segment_pb2, segmentation_service_pb2 as segmentation_api
+from couponry.campaign.v1 import campaign_pb2
+from couponry.campaign.v1 import campaign_service_pb2 as campaign_api
+from couponry.profile.v1 import consent_pb2, customer_pb2
+from couponry.profile.v1 import profile_service_pb2 as profile_api
+from couponry.redemption.v1 import redemption_pb2
+from couponry.redemption.v1 import redemption_service_pb2 as redemption_api
+from couponry.segmentation.v1 import segment_pb2
+from couponry.segmentation.v1 import segmentation_service_pb2 as segmentation_api
 from couponry.type.v1 import money_pb2
 from couponry_runtime.settings import SERVICE_NAMES
-from couponry_services.registry import definition
 from tests.helpers import channel_to, rpc_error
 from tests.integration.thin_path import (
-    SEEDED_EMAIL, SEEDED_GIVEN_NAME, SEEDED_PHONE, Stubs, active_campaigns, create_customer, offers_for,
+    SEEDED_EMAIL,
+    SEEDED_GIVEN_NAME,
+    SEEDED_PHONE,
+    Stubs,
+    active_campaigns,
+    create_customer,
+    offers_for,
 )
 
 FULL_NAMES = {

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import uuid
 
-from couponry.campaign.v1 import campaign_pb2, campaign_service_pb2 as campaign_api, campaign_service_pb2_grpc
-from couponry.profile.v1 import consent_pb2, customer_pb2, profile_service_pb2 as profile_api, profile_service_pb2_grpc
+from couponry.campaign.v1 import campaign_pb2, campaign_service_pb2_grpc
+from couponry.campaign.v1 import campaign_service_pb2 as campaign_api
+from couponry.profile.v1 import consent_pb2, customer_pb2, profile_service_pb2_grpc
+from couponry.profile.v1 import profile_service_pb2 as profile_api
 from couponry.redemption.v1 import redemption_service_pb2_grpc
-from couponry.segmentation.v1 import segment_pb2, segmentation_service_pb2 as segmentation_api
-from couponry.segmentation.v1 import segmentation_service_pb2_grpc
+from couponry.segmentation.v1 import segment_pb2, segmentation_service_pb2_grpc
+from couponry.segmentation.v1 import segmentation_service_pb2 as segmentation_api
 from couponry.type.v1 import money_pb2
 from tests.helpers import channel_to
 

@@ -1,13 +1,19 @@
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from couponry_services.segmentation.domain import (
-    Condition, Event, EventType, Feature, Operator, Rule, compute_features,
+    Condition,
+    Event,
+    EventType,
+    Feature,
+    Operator,
+    Rule,
+    compute_features,
 )
 
-NOW = datetime(2026, 11, 23, 12, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 12, tzinfo=UTC)
 
 
 def ago(**delta) -> datetime:
