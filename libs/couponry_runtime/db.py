@@ -57,7 +57,10 @@ def make_engine(url: str, schema: str | None = None) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn):  # pragma: no cover - driver hook
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # Reads begin deferred so that they never wait for (or hold) the
+            # single write lock; WAL gives them a consistent snapshot.
+            read_only = conn.get_execution_options().get("couponry_read_only", False)
+            conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
         return engine
     connect_args = {}
@@ -122,6 +125,17 @@ class Database:
     def transaction(self) -> Iterator[Session]:
         """One transaction: committed if the block returns, rolled back if it raises."""
         with self._sessions() as session, session.begin():
+            yield session
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only transaction: a consistent snapshot that takes no write lock.
+
+        Anything written in it is rolled back, never committed. Closing (not
+        rolling back) the session ends it, so rows read stay usable after.
+        """
+        with self._sessions() as session:
+            session.connection(execution_options={"couponry_read_only": True})
             yield session
 
     def run(self, work: Callable[[Session], T]) -> T:

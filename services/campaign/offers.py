@@ -66,7 +66,7 @@ class OfferEngine:
             return draft
 
         now = utcnow()
-        with self.db.transaction() as session:
+        with self.db.read() as session:
             rows = list(session.scalars(select(CampaignRow).where(CampaignRow.state == int(CampaignState.ACTIVE))))
             candidates = [(mapping.targeting(r), r) for r in rows]
         candidates = [(t, r) for t, r in candidates if t.live_at(now) and t.serves_channel(channel)]
@@ -112,7 +112,7 @@ class OfferEngine:
             return pb.NO_OFFER_REASON_HOLDOUT
         window_start = target.cap_window_start(now)
         if window_start is not None:
-            with self.db.transaction() as session:
+            with self.db.read() as session:
                 recent = session.scalar(select(func.count()).select_from(IssuedOfferRow).where(
                     IssuedOfferRow.subject_ref == subject_ref, IssuedOfferRow.campaign_id == target.campaign_id,
                     IssuedOfferRow.issue_time >= window_start))

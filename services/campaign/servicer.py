@@ -49,7 +49,7 @@ class CampaignServicer(api_grpc.CampaignServiceServicer):
 
     def GetCampaign(self, request, context):
         require_fields({"campaign_id": request.campaign_id})
-        with self.db.transaction() as session:
+        with self.db.read() as session:
             return api.GetCampaignResponse(campaign=mapping.to_proto(service.get(session, request.campaign_id)))
 
     def ListCampaigns(self, request, context):
@@ -59,7 +59,7 @@ class CampaignServicer(api_grpc.CampaignServiceServicer):
         limit = page_size(request.page_size)
         cursor = decode_token(request.page_token)
         after = (cursor["t"], cursor["id"]) if cursor else None
-        with self.db.transaction() as session:
+        with self.db.read() as session:
             rows = service.list_page(session, request.state, after, limit)
         page = rows[:limit]
         token = encode_token({"t": page[-1].create_time.isoformat(), "id": page[-1].campaign_id}) if len(rows) > limit else ""
@@ -143,7 +143,7 @@ class CampaignServicer(api_grpc.CampaignServiceServicer):
 
     def GetOfferDecision(self, request, context):
         require_fields({"decision_id": request.decision_id})
-        with self.db.transaction() as session:
+        with self.db.read() as session:
             row = session.scalars(select(OfferDecisionRow).where(OfferDecisionRow.decision_id == request.decision_id)).first()
         if row is None:
             raise NotFound("DECISION_NOT_FOUND", "no such offer decision")
@@ -159,7 +159,7 @@ class CampaignServicer(api_grpc.CampaignServiceServicer):
             query = query.where(OfferDecisionRow.decide_time >= from_timestamp(request.start_time))
         if request.HasField("end_time"):
             query = query.where(OfferDecisionRow.decide_time < from_timestamp(request.end_time))
-        with self.db.transaction() as session:
+        with self.db.read() as session:
             rows = list(session.scalars(query.order_by(OfferDecisionRow.sequence).limit(limit + 1)))
         page = rows[:limit]
         token = encode_token({"seq": page[-1].sequence}) if len(rows) > limit else ""
@@ -179,7 +179,7 @@ class CampaignServicer(api_grpc.CampaignServiceServicer):
                 query = query.where(OfferDecisionRow.channel == request.channel)
             if request.offered_only:
                 query = query.where(OfferDecisionRow.outcome == pb.DECISION_OUTCOME_OFFERED)
-            with self.db.transaction() as session:
+            with self.db.read() as session:
                 rows = list(session.scalars(query.order_by(OfferDecisionRow.sequence).limit(WATCH_BATCH)))
             for row in rows:
                 after = row.sequence

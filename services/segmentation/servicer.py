@@ -65,14 +65,14 @@ class SegmentationServicer(api_grpc.SegmentationServiceServicer):
 
     def GetSegment(self, request, context):
         require_fields({"segment_id": request.segment_id})
-        with self.db.transaction() as session:
+        with self.db.read() as session:
             row = service.get_segment(session, request.segment_id)
             return api.GetSegmentResponse(segment=_segment_to_proto(row, service.member_count(session, row)))
 
     def ListSegments(self, request, context):
         limit = page_size(request.page_size)
         after = decode_token(request.page_token).get("after")
-        with self.db.transaction() as session:
+        with self.db.read() as session:
             rows = service.list_segments(session, after, limit)
             page = rows[:limit]
             token = encode_token({"after": page[-1].segment_id}) if len(rows) > limit else ""
@@ -115,13 +115,13 @@ class SegmentationServicer(api_grpc.SegmentationServiceServicer):
         rule = _rule_from_proto(request.rule, "rule", violations)
         violations.check(0 <= request.sample_size <= 100, "sample_size", "must be between 0 and 100")
         violations.raise_if_any()
-        with self.db.transaction() as session:
+        with self.db.read() as session:
             count, evaluated, sample = service.preview(session, rule, request.sample_size or 10)
         return api.PreviewSegmentResponse(member_count=count, evaluated_count=evaluated, sample_subject_refs=sample)
 
     def GetMemberships(self, request, context):
         require_fields({"subject_ref": request.subject_ref})
-        with self.db.transaction() as session:
+        with self.db.read() as session:
             rows = service.memberships(session, request.subject_ref)
         now = to_timestamp(utcnow())
         return api.GetMembershipsResponse(memberships=[
@@ -129,7 +129,7 @@ class SegmentationServicer(api_grpc.SegmentationServiceServicer):
 
     def GetFeatureSnapshot(self, request, context):
         require_fields({"subject_ref": request.subject_ref})
-        with self.db.transaction() as session:
+        with self.db.read() as session:
             f = service.subject_features(session, request.subject_ref)
         currency = f.currency_code or "XXX"
         return api.GetFeatureSnapshotResponse(snapshot=pb.FeatureSnapshot(

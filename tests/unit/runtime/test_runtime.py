@@ -168,3 +168,15 @@ def test_domain_errors_become_rich_statuses():
     assert (rich.code, rich.reason, rich.domain, rich.metadata) == (
         grpc.StatusCode.INVALID_ARGUMENT, "BAD_THING", "test.couponry", {"k": "v"})
     assert rich.field_violations == (FieldViolation("a.b", "is wrong", "WRONG"),)
+
+
+def test_reads_proceed_while_a_writer_holds_the_lock(writes):
+    db, effects, _ = writes
+    with db.transaction() as writer:
+        writer.execute(insert(effects).values(note="uncommitted"))
+        with db.read() as reader:  # would block until timeout on SQLite if it took the write lock
+            assert reader.scalar(select(func.count()).select_from(effects)) == 0
+    with db.read() as reader:
+        assert reader.scalar(select(func.count()).select_from(effects)) == 1
+        reader.execute(insert(effects).values(note="discarded"))
+    assert db.run(lambda s: s.scalar(select(func.count()).select_from(effects))) == 1
