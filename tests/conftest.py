@@ -97,7 +97,17 @@ def start(settings, spans, metrics) -> Iterator[Callable[..., RunningService]]:
         readers = [] if any(r is metrics for r in attached) else [metrics]
         attached.extend(readers)
         telemetry = Telemetry(name, [_SharedSpanProcessor(spans)], readers)
-        service = start_service(definition(name), service_settings, telemetry)
+        for attempt in range(3):
+            try:
+                service = start_service(definition(name), service_settings, telemetry)
+                break
+            except OSError:
+                # Another process took the port picked for this test between
+                # picking and binding; peers resolve targets lazily, so a new
+                # port set here is what they will dial.
+                if attempt == 2 or overrides:
+                    raise
+                setattr(service_settings, f"{name}_port", free_port())
         running.append(service)
         return service
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 
 import grpc
 from opentelemetry.instrumentation.grpc import grpcext
@@ -42,8 +43,10 @@ def open_channel(target: str, telemetry: Telemetry, timeout_seconds: float) -> g
 class Peers:
     """Lazily opened channels to the other services, by service name."""
 
-    def __init__(self, targets: dict[str, str], telemetry: Telemetry, timeout_seconds: float) -> None:
-        self._targets = dict(targets)
+    def __init__(self, targets: Callable[[str], str], telemetry: Telemetry, timeout_seconds: float) -> None:
+        # Resolved when a channel is first opened, not at construction, so a
+        # peer's address may be settled after this service starts.
+        self._targets = targets
         self._telemetry = telemetry
         self._timeout = timeout_seconds
         self._channels: dict[str, grpc.Channel] = {}
@@ -52,7 +55,7 @@ class Peers:
     def channel(self, service: str) -> grpc.Channel:
         with self._lock:
             if service not in self._channels:
-                self._channels[service] = open_channel(self._targets[service], self._telemetry, self._timeout)
+                self._channels[service] = open_channel(self._targets(service), self._telemetry, self._timeout)
             return self._channels[service]
 
     def close(self) -> None:

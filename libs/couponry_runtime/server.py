@@ -19,7 +19,7 @@ from grpc_reflection.v1alpha import reflection
 from .channels import Peers
 from .db import Database
 from .interceptors import ErrorInterceptor
-from .settings import SERVICE_NAMES, Settings
+from .settings import Settings
 from .telemetry import Telemetry
 
 log = logging.getLogger("couponry.server")
@@ -120,12 +120,17 @@ def start_service(
     telemetry = telemetry or Telemetry(definition.name)
     url, schema = settings.database_url_for(definition.name)
     database = Database.open(url, schema, definition.migrations)
-    peers = Peers({name: settings.target(name) for name in SERVICE_NAMES}, telemetry, settings.rpc_timeout_seconds)
+    peers = Peers(settings.target, telemetry, settings.rpc_timeout_seconds)
     context = ServiceContext(definition.name, settings, telemetry, database, peers)
-    parts = definition.build(context)
-    bind_port = settings.port(definition.name) if port is None else port
-    server, bound, health_servicer = create_server(
-        f"{settings.host}:{bind_port}", parts, telemetry, f"{definition.name}.couponry", settings.max_workers)
+    try:
+        parts = definition.build(context)
+        bind_port = settings.port(definition.name) if port is None else port
+        server, bound, health_servicer = create_server(
+            f"{settings.host}:{bind_port}", parts, telemetry, f"{definition.name}.couponry", settings.max_workers)
+    except BaseException:
+        peers.close()
+        database.close()
+        raise
     server.start()
     if settings.scheduler_enabled:
         parts.start_jobs()

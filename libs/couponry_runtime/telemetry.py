@@ -61,6 +61,9 @@ class Instruments:
         self.consent_decisions = meter.create_counter(
             "couponry.consent.decisions", unit="{decision}",
             description="Personalization decisions by purpose, outcome and reason")
+        self.interaction_events = meter.create_counter(
+            "couponry.profile.interaction_events", unit="{event}",
+            description="Interaction events by disposition (accepted, dropped for no consent, duplicate, rejected)")
         self.redemption_attempts = meter.create_counter(
             "couponry.redemption.attempts", unit="{attempt}",
             description="Validate, reserve and redeem attempts by operation, outcome and reason")

@@ -186,6 +186,10 @@ class ProfileServicer(api_grpc.ProfileServiceServicer):
         with self._counter_lock:
             for name, value in increments.items():
                 self.counters[name] += value
+        if self.telemetry is not None:
+            for name, value in increments.items():
+                if value:
+                    self.telemetry.instruments.interaction_events.add(value, {"disposition": name})
 
     # -- customers ------------------------------------------------------------
 
@@ -348,10 +352,12 @@ class ProfileServicer(api_grpc.ProfileServiceServicer):
                 subject_ref="" if erased else row.subject_ref, purpose=int(purpose), channel=int(channel),
                 allowed_channels=[int(c) for c in decision.allowed_channels],
                 ledger_sequence=row.last_ledger_sequence, decide_time=to_timestamp(now)))
-        # On the RPC's own span: why, never who.
-        trace.get_current_span().set_attributes({
-            "couponry.purpose": purpose.name, "couponry.channel": channel.name,
-            "couponry.decision.allowed": decision.allowed, "couponry.decision.reason": decision.reason.name})
+        # On the RPC's own span and in metrics: why, never who.
+        attributes = {"couponry.purpose": purpose.name, "couponry.channel": channel.name,
+                      "couponry.decision.allowed": decision.allowed, "couponry.decision.reason": decision.reason.name}
+        trace.get_current_span().set_attributes(attributes)
+        if self.telemetry is not None:
+            self.telemetry.instruments.consent_decisions.add(1, attributes)
         return response
 
     # -- interaction events -----------------------------------------------------------

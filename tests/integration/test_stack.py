@@ -113,3 +113,17 @@ def test_no_personal_data_reaches_logs_or_spans(stack, spans, caplog):
     text = logged + "\n".join(telemetry)
     for value in seeded:
         assert value not in text
+
+
+def test_consent_decisions_are_counted_by_reason_never_by_customer(stack, metrics):
+    # `metrics` reads the first service started: profile.
+    stubs = Stubs(stack)
+    customer_id = create_customer(stubs, consent=False)
+    stubs.profile.AuthorizePersonalization(profile_api.AuthorizePersonalizationRequest(
+        customer_id=customer_id, purpose=consent_pb2.PURPOSE_PERSONALIZED_OFFERS, channel=money_pb2.CHANNEL_EMAIL))
+    points = [point for rm in metrics.get_metrics_data().resource_metrics for sm in rm.scope_metrics
+              for metric in sm.metrics if metric.name == "couponry.consent.decisions" for point in metric.data.data_points]
+    assert [dict(p.attributes) for p in points] == [{
+        "couponry.purpose": "PERSONALIZED_OFFERS", "couponry.channel": "EMAIL",
+        "couponry.decision.allowed": False, "couponry.decision.reason": "NO_CONSENT"}]
+    assert customer_id not in str([dict(p.attributes) for p in points])

@@ -328,15 +328,17 @@ class CheckConsistencyRequest(_message.Message):
     def __init__(self, promotion_id: _Optional[str] = ...) -> None: ...
 
 class CheckConsistencyResponse(_message.Message):
-    __slots__ = ("consistent", "counter_redemption_count", "recomputed_redemption_count", "counter_discount_spent", "recomputed_discount_spent")
+    __slots__ = ("consistent", "counter_redemption_count", "recomputed_redemption_count", "counter_discount_spent", "recomputed_discount_spent", "discrepancies")
     CONSISTENT_FIELD_NUMBER: _ClassVar[int]
     COUNTER_REDEMPTION_COUNT_FIELD_NUMBER: _ClassVar[int]
     RECOMPUTED_REDEMPTION_COUNT_FIELD_NUMBER: _ClassVar[int]
     COUNTER_DISCOUNT_SPENT_FIELD_NUMBER: _ClassVar[int]
     RECOMPUTED_DISCOUNT_SPENT_FIELD_NUMBER: _ClassVar[int]
+    DISCREPANCIES_FIELD_NUMBER: _ClassVar[int]
     consistent: bool
     counter_redemption_count: int
     recomputed_redemption_count: int
     counter_discount_spent: _money_pb2.Money
     recomputed_discount_spent: _money_pb2.Money
-    def __init__(self, consistent: _Optional[bool] = ..., counter_redemption_count: _Optional[int] = ..., recomputed_redemption_count: _Optional[int] = ..., counter_discount_spent: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., recomputed_discount_spent: _Optional[_Union[_money_pb2.Money, _Mapping]] = ...) -> None: ...
+    discrepancies: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, consistent: _Optional[bool] = ..., counter_redemption_count: _Optional[int] = ..., recomputed_redemption_count: _Optional[int] = ..., counter_discount_spent: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., recomputed_discount_spent: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., discrepancies: _Optional[_Iterable[str]] = ...) -> None: ...
