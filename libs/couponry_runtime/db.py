@@ -63,12 +63,17 @@ def make_engine(url: str, schema: str | None = None) -> Engine:
             conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
         return engine
-    connect_args = {}
+    # application_name lets operators tell the services apart in pg_stat_activity.
+    connect_args = {"application_name": f"couponry-{schema or 'service'}"[:63]}
     if schema:
         connect_args["options"] = f"-csearch_path={schema}"
     # hide_parameters keeps bound values (personal data) out of exception text.
-    return create_engine(url, connect_args=connect_args, pool_pre_ping=True, pool_size=10,
-                         max_overflow=20, hide_parameters=True)
+    # No pre-ping: it costs a round trip on every checkout of the hot paths.
+    # A connection that died is detected when it is used; the pool is then
+    # invalidated and the call fails UNAVAILABLE (see interceptors), which
+    # clients retry safely because every write carries a request_id.
+    return create_engine(url, connect_args=connect_args, pool_pre_ping=False, pool_recycle=1800,
+                         pool_size=10, max_overflow=20, hide_parameters=True)
 
 
 def migrate(engine: Engine, script_location: Path, schema: str | None = None) -> None:

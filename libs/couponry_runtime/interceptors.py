@@ -6,8 +6,9 @@ import logging
 from collections.abc import Callable
 
 import grpc
+from sqlalchemy.exc import DBAPIError
 
-from .errors import DomainError, internal_status, to_status
+from .errors import DomainError, Unavailable, internal_status, to_status
 
 log = logging.getLogger("couponry.rpc")
 
@@ -45,6 +46,10 @@ class ErrorInterceptor(grpc.ServerInterceptor):
 
         def wrap(behavior, streaming: bool):
             def fail(error: Exception, context: grpc.ServicerContext):
+                if isinstance(error, DBAPIError) and error.connection_invalidated:
+                    # The database went away under us: retryable, not a bug.
+                    log.warning("database connection lost in %s", method)
+                    error = Unavailable("DATABASE_UNAVAILABLE", "the database is unavailable; retry")
                 if isinstance(error, DomainError):
                     context.abort_with_status(to_status(error, self.domain))
                 log.error("unhandled %s in %s", type(error).__name__, method)
