@@ -1,0 +1,372 @@
+"""Benchmark of the redemption service on PostgreSQL, in one run:
+
+* a bare SQL floor: the very transaction RedeemCode runs (velocity counter,
+  lock-out check, code+promotion read, idempotency key, redemption, attempt
+  log, subject counter, code and promotion conditional decrements), sent
+  through psycopg by client threads with no gRPC and no service code;
+* RedeemCode over gRPC against a real server on loopback;
+
+each on distinct codes of one promotion and on one hot shared code, with
+throughput, p50/p99 latency and the ratio to the floor; then a check that no
+limit was exceeded (counters equal to successes, consistency RPC, no code
+over its uses); and bulk minting of 100k codes in one MintCodes call.
+
+Everything lives in a schema of its own that is dropped at the end.
+
+    python scripts/bench_redemption.py --help
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import multiprocessing
+import os
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import grpc
+import psycopg
+
+DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+@dataclass
+class Phase:
+    name: str
+    latencies: list[float] = field(default_factory=list)
+    failures: dict[str, int] = field(default_factory=dict)
+    elapsed: float = 0.0
+    server_cpu_ms: float | None = None  # server process CPU per successful redeem
+    server_cores: float | None = None  # server process CPU use, in cores
+
+    @property
+    def ok(self) -> int:
+        return len(self.latencies)
+
+    @property
+    def throughput(self) -> float:
+        return self.ok / self.elapsed if self.elapsed else 0.0
+
+    def pct(self, q: float) -> float:
+        if not self.latencies:
+            return 0.0
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+
+def process_cpu_seconds(pid: int) -> float | None:
+    """User+system CPU time of a process, from /proc (Linux); None elsewhere."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def run_phase(name: str, clients: int, seconds: float, make_worker) -> Phase:
+    """Runs `clients` threads for `seconds`; each calls its worker until time
+    is up or the worker returns None (out of codes)."""
+    phase = Phase(name)
+    lock = threading.Lock()
+    deadline_box = [0.0]
+    barrier = threading.Barrier(clients + 1)
+
+    def thread_main(index: int) -> None:
+        worker, close = make_worker(index)
+        try:
+            barrier.wait()
+            mine, fails = [], {}
+            while time.perf_counter() < deadline_box[0]:
+                started = time.perf_counter()
+                outcome = worker()
+                if outcome is None:
+                    break
+                if outcome is True:
+                    mine.append(time.perf_counter() - started)
+                else:
+                    fails[outcome] = fails.get(outcome, 0) + 1
+            with lock:
+                phase.latencies += mine
+                for k, v in fails.items():
+                    phase.failures[k] = phase.failures.get(k, 0) + v
+        finally:
+            close()
+
+    threads = [threading.Thread(target=thread_main, args=(i,)) for i in range(clients)]
+    for t in threads:
+        t.start()
+    deadline_box[0] = time.perf_counter() + seconds + 3600  # set for real below, after everyone is ready
+    barrier.wait()
+    begun = time.perf_counter()
+    deadline_box[0] = begun + seconds
+    for t in threads:
+        t.join()
+    phase.elapsed = time.perf_counter() - begun
+    return phase
+
+
+class CodeFeed:
+    """Hands out codes to client threads, each code once."""
+
+    def __init__(self, codes: list[str]) -> None:
+        self._codes = codes
+        self._next = 0
+        self._lock = threading.Lock()
+
+    def take(self) -> str | None:
+        with self._lock:
+            if self._next >= len(self._codes):
+                return None
+            self._next += 1
+            return self._codes[self._next - 1]
+
+
+def _digest(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()[:32]
+
+
+def floor_worker(dsn: str, feed, promotion_id: str, discount: int):
+    """The redeem transaction through the driver alone, with the service's own
+    SQL strings (couponry_services.redemption.hotpath). `feed` gives the code."""
+    from couponry_services.redemption.hotpath import POSTGRES_SQL as SQL
+
+    conn = psycopg.connect(dsn, autocommit=False)
+
+    def redeem():
+        code = feed()
+        if code is None:
+            return None
+        key = code.replace("-", "")
+        subject = f"floor-{uuid.uuid4().hex[:16]}"
+        now = int(time.time())
+        request_id = uuid.uuid4().hex
+        redemption_id = f"red_{uuid.uuid4().hex[:26]}"
+        order_id = f"o-{request_id[:12]}"
+        nf = "nf:s:" + _digest(subject)
+        try:
+            with conn.cursor() as cur:
+                cur.execute(SQL["bump"], dict(key="v:s:" + _digest(subject), window=now // 60))
+                cur.fetchone()
+                cur.execute(SQL["view"], dict(key=key, nf_subject=nf, nf_source=nf, nf_window=now // 600,
+                                              nf_previous=now // 600 - 1))
+                view = cur.fetchone()
+                if view[1] is None:
+                    conn.rollback()
+                    return "CODE_NOT_FOUND"
+                stamp = datetime.now(UTC)
+                cur.execute(SQL["idempotency"], dict(method="RedeemCode", request_id=request_id,
+                                                     request_hash=request_id * 2, response=b"x" * 160,
+                                                     create_time=stamp))
+                cur.execute(SQL["redemption"], dict(
+                    redemption_id=redemption_id, code=key, promotion_id=promotion_id, campaign_id="",
+                    subject_ref=subject, order_id=order_id, order_total_minor=10_000, currency_code="EUR",
+                    discount_minor=discount, state=1, redeem_time=stamp, issue_time=view[10]))
+                cur.execute(SQL["attempt"], dict(
+                    attempt_time=stamp, action="REDEEM", outcome="SUCCESS", reason="", promotion_id=promotion_id,
+                    campaign_id="", code=key, subject_ref=subject, order_id=order_id, order_total_minor=10_000,
+                    currency_code="EUR", discount_minor=discount, delta_count=1, delta_discount_minor=discount,
+                    reference_id=redemption_id))
+                cur.execute(SQL["customer"], dict(promotion_id=promotion_id, subject_ref=subject, limit=1))
+                if cur.fetchone() is None:
+                    conn.rollback()
+                    return "CUSTOMER_LIMIT_REACHED"
+                cur.execute(SQL["code"], dict(code=key))
+                if cur.rowcount != 1:
+                    conn.rollback()
+                    return "CODE_EXHAUSTED"
+                cur.execute(SQL["promotion"], dict(promotion_id=promotion_id, discount=discount))
+                if cur.rowcount != 1:
+                    conn.rollback()
+                    return "PROMOTION_LIMIT_REACHED"
+            conn.commit()
+            return True
+        except psycopg.Error as error:
+            conn.rollback()
+            return type(error).__name__
+
+    return redeem, conn.close
+
+
+def grpc_worker(target: str, feed, api, api_grpc, order_pb):
+    channel = grpc.insecure_channel(target)
+    stub = api_grpc.RedemptionServiceStub(channel)
+    grpc.channel_ready_future(channel).result(timeout=10)
+
+    def redeem():
+        code = feed()
+        if code is None:
+            return None
+        request_id = uuid.uuid4().hex
+        try:
+            stub.RedeemCode(api.RedeemCodeRequest(
+                code=code, subject_ref=f"grpc-{uuid.uuid4().hex[:16]}",
+                order=order_pb(f"o-{request_id[:12]}"), request_id=request_id), timeout=30)
+            return True
+        except grpc.RpcError as error:
+            from couponry_runtime.errors import parse_rpc_error
+            return parse_rpc_error(error).reason or error.code().name
+
+    return redeem, channel.close
+
+
+def serve(settings: dict, ports, stop) -> None:
+    """Child process: the redemption service until `stop` is set."""
+    from couponry_runtime.server import start_service
+    from couponry_runtime.settings import Settings
+    from couponry_services.redemption.app import DEFINITION
+
+    service = start_service(DEFINITION, Settings(**settings), port=0)
+    ports.put(service.port)
+    stop.wait()
+    service.stop(0)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url", default=os.environ.get("COUPONRY_BENCH_DATABASE_URL", DEFAULT_URL),
+                        help=f"PostgreSQL URL (default {DEFAULT_URL}); a scratch schema is created and dropped")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent client threads per phase (default 8)")
+    parser.add_argument("--seconds", type=float, default=8.0, help="duration of each measured phase (default 8)")
+    parser.add_argument("--replicas", type=int, default=1,
+                        help="server processes (stateless replicas over the one database; default 1); "
+                             "client threads are spread over them")
+    parser.add_argument("--server-workers", type=int, default=0,
+                        help="gRPC worker threads of the server (default: same as --clients)")
+    parser.add_argument("--mint", type=int, default=100_000, help="codes minted in one MintCodes call (default 100000)")
+    args = parser.parse_args(argv)
+    if not args.database_url.startswith(("postgres", "postgresql")):
+        parser.error("the benchmark needs PostgreSQL")
+    if not 1 <= args.clients <= 28:
+        parser.error("--clients must be 1 to 28 (the service's connection pool holds 30)")
+
+    # Velocity limits stay on (their statements are part of every redeem) but
+    # high enough for a benchmark; set before the service reads them.
+    os.environ["COUPONRY_REDEMPTION_SUBJECT_ATTEMPTS_PER_MINUTE"] = "1000000"
+    os.environ["COUPONRY_REDEMPTION_SOURCE_ATTEMPTS_PER_MINUTE"] = "1000000"
+
+    from couponry.redemption.v1 import promotion_pb2 as ppb
+    from couponry.redemption.v1 import redemption_pb2 as rpb
+    from couponry.redemption.v1 import redemption_service_pb2 as api
+    from couponry.redemption.v1 import redemption_service_pb2_grpc as api_grpc
+    from couponry.type.v1 import money_pb2
+
+    prefix = f"bench{uuid.uuid4().hex[:8]}_"
+    schema = f"{prefix}redemption"
+    settings = dict(data_dir=Path(tempfile.mkdtemp(prefix="couponry-bench-")), database_url=args.database_url,
+                    database_schema_prefix=prefix, scheduler_enabled=False, shutdown_grace_seconds=0,
+                    max_workers=args.server_workers or args.clients, host="127.0.0.1")
+    dsn = args.database_url.replace("postgresql+psycopg://", "postgresql://", 1)
+    # The server runs in a process of its own, as it would in production, so
+    # that it does not share an interpreter lock with the client threads.
+    spawn = multiprocessing.get_context("spawn")
+    ports, stop = spawn.Queue(), spawn.Event()
+    servers = []
+    for _ in range(args.replicas):
+        servers.append(spawn.Process(target=serve, args=(settings, ports, stop), daemon=True))
+        servers[-1].start()
+    targets = [f"127.0.0.1:{ports.get(timeout=120)}" for _ in servers]
+    target = targets[0]
+    channel = grpc.insecure_channel(target)
+    stub = api_grpc.RedemptionServiceStub(channel)
+    eur = lambda amount: money_pb2.Money(currency_code="EUR", amount_minor=amount)  # noqa: E731
+    order_pb = lambda order_id: rpb.Order(order_id=order_id, total=eur(10_000))  # noqa: E731
+    discount = money_pb2.Discount(type=money_pb2.DISCOUNT_TYPE_FIXED_AMOUNT, amount=eur(500))
+    report: list[str] = []
+    try:
+        # Bulk minting: one call, 100k codes.
+        distinct = stub.CreatePromotion(api.CreatePromotionRequest(promotion=ppb.Promotion(
+            display_name="bench distinct", discount=discount, currency_code="EUR", per_customer_limit=1,
+            budget=eur(10**11), code_type=ppb.CODE_TYPE_PERSONAL,
+            code_pattern=ppb.CodePattern(prefix="BENCH-", pattern="####-####")), request_id="bench-1")).promotion
+        started = time.perf_counter()
+        minted = stub.MintCodes(api.MintCodesRequest(promotion_id=distinct.promotion_id, count=args.mint,
+                                                     request_id="bench-mint"), timeout=600).minted_count
+        mint_seconds = time.perf_counter() - started
+        with psycopg.connect(dsn, options=f"-csearch_path={schema}") as conn:
+            keys = [row[0] for row in conn.execute("SELECT display FROM codes WHERE promotion_id = %s",
+                                                   (distinct.promotion_id,))]
+        half = len(keys) // 2
+        floor_feed, grpc_feed = CodeFeed(keys[:half]), CodeFeed(keys[half:])
+
+        hot = stub.CreatePromotion(api.CreatePromotionRequest(promotion=ppb.Promotion(
+            display_name="bench hot", discount=discount, currency_code="EUR", per_code_limit=10**9,
+            per_customer_limit=1, budget=eur(10**11), code_type=ppb.CODE_TYPE_SHARED), request_id="bench-2")).promotion
+        [hot_code] = stub.MintCodes(api.MintCodesRequest(promotion_id=hot.promotion_id, count=1,
+                                                         request_id="bench-hot")).sample_codes
+
+        floor_dsn = f"{dsn}{'&' if '?' in dsn else '?'}options=-csearch_path%3D{schema}"
+        phases = []
+        for label, feed_for, promotion_id in (("distinct codes", (floor_feed.take, grpc_feed.take),
+                                               distinct.promotion_id),
+                                              ("one hot shared code", ((lambda: hot_code),) * 2, hot.promotion_id)):
+            floor = run_phase(f"bare SQL floor, {label}", args.clients, args.seconds,
+                              lambda i: floor_worker(floor_dsn, feed_for[0], promotion_id, 500))
+            cpu_before = sum(process_cpu_seconds(p.pid) or 0.0 for p in servers)
+            served = run_phase(f"RedeemCode over gRPC, {label}", args.clients, args.seconds,
+                               lambda i: grpc_worker(targets[i % len(targets)], feed_for[1], api, api_grpc,
+                                                     order_pb))
+            cpu_after = sum(process_cpu_seconds(p.pid) or 0.0 for p in servers) if cpu_before else None
+            if cpu_before is not None and cpu_after is not None and served.ok:
+                served.server_cpu_ms = (cpu_after - cpu_before) / served.ok * 1000
+                served.server_cores = (cpu_after - cpu_before) / served.elapsed
+            phases.append((label, floor, served))
+
+        # Limits: counters equal successes, the log agrees, no code used twice.
+        violations = []
+        for promotion, successes in ((distinct, phases[0][1].ok + phases[0][2].ok),
+                                     (hot, phases[1][1].ok + phases[1][2].ok)):
+            got = stub.GetPromotion(api.GetPromotionRequest(promotion_id=promotion.promotion_id)).promotion
+            if got.redemption_count != successes:
+                violations.append(f"{promotion.display_name}: counter {got.redemption_count} != {successes} successes")
+        consistent = stub.CheckConsistency(api.CheckConsistencyRequest(promotion_id=hot.promotion_id))
+        if not consistent.consistent:
+            violations.append("hot promotion: " + "; ".join(consistent.discrepancies))
+        with psycopg.connect(dsn, options=f"-csearch_path={schema}") as conn:
+            overused = conn.execute(
+                "SELECT count(*) FROM (SELECT r.code FROM redemptions r JOIN codes c ON c.code = r.code "
+                "WHERE r.state = 1 GROUP BY r.code, c.use_limit HAVING count(*) > c.use_limit) x").fetchone()[0]
+            negative = conn.execute("SELECT count(*) FROM codes WHERE uses_remaining < 0").fetchone()[0]
+        if overused or negative:
+            violations.append(f"{overused} codes redeemed beyond their uses, {negative} below zero")
+
+        report.append(f"PostgreSQL, {args.clients} client threads, {args.seconds:.0f} s per phase, "
+                      f"{args.replicas} server process{'es' if args.replicas > 1 else ''} with "
+                      f"{args.server_workers or args.clients} gRPC workers")
+        report.append("")
+        report.append("| phase | redeems | throughput /s | p50 ms | p99 ms | vs floor |")
+        report.append("| --- | ---: | ---: | ---: | ---: | ---: |")
+        for _label, floor, served in phases:
+            ratio = served.throughput / floor.throughput if floor.throughput else 0.0
+            for phase, vs in ((floor, "1.00"), (served, f"{ratio:.2f}")):
+                extra = f" (failures: {phase.failures})" if phase.failures else ""
+                report.append(f"| {phase.name}{extra} | {phase.ok} | {phase.throughput:.0f} | {phase.pct(0.5):.2f} "
+                              f"| {phase.pct(0.99):.2f} | {vs} |")
+        report.append("")
+        for label, _floor, served in phases:
+            if served.server_cpu_ms is not None:
+                report.append(f"Server process(es) during RedeemCode, {label}: {served.server_cpu_ms:.2f} ms CPU "
+                              f"per redeem, {served.server_cores:.2f} cores busy")
+        report.append(f"Bulk minting: {minted} codes in {mint_seconds:.2f} s = {minted / mint_seconds:.0f} codes/s "
+                      f"(one MintCodes call)")
+        report.append(f"Limit violations: {len(violations)}" + (f" {violations}" if violations else ""))
+        print("\n".join(report))
+        return 1 if violations else 0
+    finally:
+        channel.close()
+        stop.set()
+        for process in servers:
+            process.join(timeout=30)
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+if __name__ == "__main__":
+    sys.exit(main())

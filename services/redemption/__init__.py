@@ -1,0 +1,1 @@
+"""Redemption service: promotions, coupon codes, reservations and redemptions."""

@@ -1,0 +1,33 @@
+"""How the bootstrap builds the redemption service."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from couponry.redemption.v1 import redemption_service_pb2, redemption_service_pb2_grpc
+from couponry_runtime.idempotency import IdempotentWrites
+from couponry_runtime.server import ServiceContext, ServiceDefinition, ServiceParts
+
+from .config import RedemptionSettings
+from .jobs import Jobs
+from .repository import idempotency_keys
+from .servicer import RedemptionServicer
+
+FULL_NAME = redemption_service_pb2.DESCRIPTOR.services_by_name["RedemptionService"].full_name
+
+
+def build(context: ServiceContext) -> ServiceParts:
+    cfg = RedemptionSettings()
+    servicer = RedemptionServicer(context.database, IdempotentWrites(context.database, idempotency_keys), cfg,
+                                  context.telemetry.instruments)
+    jobs = Jobs(context.database, cfg.expiry_interval_seconds)
+    return ServiceParts(
+        full_name=FULL_NAME,
+        register=lambda server: redemption_service_pb2_grpc.add_RedemptionServiceServicer_to_server(servicer, server),
+        start_jobs=jobs.start,
+        stop_jobs=jobs.stop,
+        extra={"servicer": servicer, "jobs": jobs, "config": cfg},
+    )
+
+
+DEFINITION = ServiceDefinition("redemption", Path(__file__).parent / "migrations", build, FULL_NAME)
