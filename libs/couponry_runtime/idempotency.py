@@ -45,7 +45,8 @@ def idempotency_table(metadata: MetaData) -> Table:
     return Table(TABLE_NAME, metadata, *idempotency_columns())
 
 
-def _fingerprint(request: Message) -> str:
+def fingerprint(request: Message) -> str:
+    """What identifies a request's content: a retry must match it exactly."""
     return hashlib.sha256(request.SerializeToString(deterministic=True)).hexdigest()
 
 
@@ -74,21 +75,21 @@ class IdempotentWrites:
                 raise InvalidArgument("MISSING_REQUEST_ID", "request_id is required for this method",
                                       field_violations=[FieldViolation("request_id", "is required", "MISSING_FIELD")])
             return self.database.run(work)
-        fingerprint = _fingerprint(request)
-        stored = self._lookup(method, request_id, fingerprint, response_type)
+        request_hash = fingerprint(request)
+        stored = self.stored(method, request_id, request_hash, response_type)
         if stored is not None:
             return stored
         try:
             with self.database.transaction() as session:
                 response = work(session)
                 session.execute(self.table.insert().values(
-                    method=method, request_id=request_id, request_hash=fingerprint,
+                    method=method, request_id=request_id, request_hash=request_hash,
                     response=response.SerializeToString(), create_time=datetime.now(UTC)))
             return response
         except IntegrityError:
             # A concurrent retry committed first; its effect stands and ours was
             # rolled back whole. Answer with its response.
-            stored = self._lookup(method, request_id, fingerprint, response_type)
+            stored = self.stored(method, request_id, request_hash, response_type)
             if stored is None:
                 raise
             return stored
@@ -103,17 +104,18 @@ class IdempotentWrites:
         request_id = getattr(request, "request_id", "")
         if not request_id:
             return None
-        return self._lookup(method, request_id, _fingerprint(request), response_type)
+        return self.stored(method, request_id, fingerprint(request), response_type)
 
-    def _lookup(self, method: str, request_id: str, fingerprint: str, response_type: type[R]) -> R | None:
-        with self.database.transaction() as session:
+    def stored(self, method: str, request_id: str, request_hash: str, response_type: type[R]) -> R | None:
+        """The response stored for (method, request_id); REQUEST_ID_REUSED if the request differed."""
+        with self.database.read() as session:
             row = session.execute(
                 select(self.table.c.request_hash, self.table.c.response).where(
                     self.table.c.method == method, self.table.c.request_id == request_id)
             ).first()
         if row is None:
             return None
-        if row.request_hash != fingerprint:
+        if row.request_hash != request_hash:
             raise FailedPrecondition("REQUEST_ID_REUSED", "request_id was already used for a different request",
                                      field_violations=[FieldViolation("request_id", "was used for a different request")])
         response = response_type()

@@ -39,7 +39,7 @@ from couponry_runtime.errors import (
     NotFound,
     ResourceExhausted,
 )
-from couponry_runtime.idempotency import MAX_REQUEST_ID_LENGTH
+from couponry_runtime.idempotency import MAX_REQUEST_ID_LENGTH, IdempotentWrites, fingerprint
 
 from .config import RedemptionSettings
 from .domain import (
@@ -692,24 +692,6 @@ def record_failure(session: Session, cfg: RedemptionSettings, action: str, attem
 # --- idempotent attempts ----------------------------------------------------------------
 
 
-def _fingerprint(request: Message) -> str:
-    return hashlib.sha256(request.SerializeToString(deterministic=True)).hexdigest()
-
-
-def _stored(database: Database, method: str, request_id: str, fingerprint: str, response_type: type[R]) -> R | None:
-    with database.transaction() as session:
-        row = session.execute(select(idempotency_keys.c.request_hash, idempotency_keys.c.response).where(
-            idempotency_keys.c.method == method, idempotency_keys.c.request_id == request_id)).first()
-    if row is None:
-        return None
-    if row.request_hash != fingerprint:
-        raise FailedPrecondition("REQUEST_ID_REUSED", "request_id was already used for a different request",
-                                 field_violations=[FieldViolation("request_id", "was used for a different request")])
-    response = response_type()
-    response.ParseFromString(row.response)
-    return response
-
-
 def run_attempt(database: Database, method: str, request: Message, response_type: type[R],
                 work: Callable[[Session, Callable[[Hot, R], None]], R], on_refusal: Callable[[DomainError], None]) -> R:
     """Runs a redeem-like write at most once per request_id, in ONE transaction
@@ -728,13 +710,14 @@ def run_attempt(database: Database, method: str, request: Message, response_type
         raise InvalidArgument("INVALID_REQUEST_ID", "request_id is too long",
                               field_violations=[FieldViolation("request_id",
                                                                f"at most {MAX_REQUEST_ID_LENGTH} characters")])
-    fingerprint = _fingerprint(request)
+    request_hash = fingerprint(request)
+    stored_responses = IdempotentWrites(database, idempotency_keys)
     try:
         # A bare connection rather than an ORM session: these writes are all
         # plain SQL, and this path runs on every checkout.
         with database.engine.begin() as session:
             def store(hot: Hot, response: R) -> None:
-                hot.execute("idempotency", method=method, request_id=request_id, request_hash=fingerprint,
+                hot.execute("idempotency", method=method, request_id=request_id, request_hash=request_hash,
                             response=response.SerializeToString(), create_time=hot.time(utcnow()))
             response = work(session, store)
             # Commit on the driver at once: the promotion's counter row, locked
@@ -743,12 +726,12 @@ def run_attempt(database: Database, method: str, request: Message, response_type
             session.connection.driver_connection.commit()
             return response
     except (IntegrityError, *DRIVER_INTEGRITY_ERRORS):
-        stored = _stored(database, method, request_id, fingerprint, response_type)
+        stored = stored_responses.stored(method, request_id, request_hash, response_type)
         if stored is None:
             raise
         return stored
     except DomainError as error:
-        stored = _stored(database, method, request_id, fingerprint, response_type)
+        stored = stored_responses.stored(method, request_id, request_hash, response_type)
         if stored is not None:
             return stored
         on_refusal(error)
