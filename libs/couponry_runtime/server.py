@@ -67,13 +67,17 @@ class RunningService:
     health: health.HealthServicer
     context: ServiceContext
     parts: ServiceParts
+    _stopped: bool = False
 
     @property
     def address(self) -> str:
         return f"{self.context.settings.host}:{self.port}"
 
     def stop(self, grace: float | None = None) -> None:
-        """Graceful shutdown: report NOT_SERVING, drain in-flight RPCs, close."""
+        """Graceful shutdown: report NOT_SERVING, drain in-flight RPCs, close. Idempotent."""
+        if self._stopped:
+            return
+        self._stopped = True
         grace = self.context.settings.shutdown_grace_seconds if grace is None else grace
         self.health.enter_graceful_shutdown()
         self.parts.stop_jobs()

@@ -3,13 +3,14 @@ and code issue; every decision is logged with the consent decision it rested on.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import grpc
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session
 
 from couponry.campaign.v1 import campaign_pb2 as pb
@@ -93,32 +94,55 @@ class OfferEngine:
         for target in rank([t for t, _ in targeted]):
             if len(draft.offers) >= max_offers:
                 break
-            skip = self._skip_reason(target, consent.subject_ref, now)
-            if skip:
-                skip_reasons.append(skip)
+            if target.held_out(consent.subject_ref):
+                skip_reasons.append(pb.NO_OFFER_REASON_HOLDOUT)
+                continue
+            slot = str(uuid.uuid4())
+            if not self._reserve_cap_slot(target, draft, slot, now):
+                skip_reasons.append(pb.NO_OFFER_REASON_FREQUENCY_CAPPED)
                 continue
             offer = self._issue(target, rows_by_id[target.campaign_id], draft, channel, request_key)
             if isinstance(offer, int):
+                self._release_cap_slot(slot)
                 skip_reasons.append(offer)
                 continue
+            offer.offer_id = slot
             offer.rank = len(draft.offers) + 1
             draft.offers.append(offer)
         if not draft.offers:
             draft.reason = skip_reasons[0] if skip_reasons else pb.NO_OFFER_REASON_NO_ELIGIBLE_CAMPAIGN
         return draft
 
-    def _skip_reason(self, target: Targeting, subject_ref: str, now: datetime) -> int:
-        if target.held_out(subject_ref):
-            return pb.NO_OFFER_REASON_HOLDOUT
+    def _reserve_cap_slot(self, target: Targeting, draft: Draft, slot: str, now: datetime) -> bool:
+        """Takes one of the subject's offers in the campaign's cap window, or refuses.
+
+        The slot is an issued-offer row written before the code is asked for,
+        so concurrent requests for one subject count each other and the cap
+        holds under any interleaving. Requests for one subject and campaign
+        are serialized by a transaction-scoped advisory lock on PostgreSQL;
+        SQLite serializes every writer already.
+        """
         window_start = target.cap_window_start(now)
-        if window_start is not None:
-            with self.db.read() as session:
-                recent = session.scalar(select(func.count()).select_from(IssuedOfferRow).where(
-                    IssuedOfferRow.subject_ref == subject_ref, IssuedOfferRow.campaign_id == target.campaign_id,
-                    IssuedOfferRow.issue_time >= window_start))
+        if window_start is None:
+            return True
+        with self.db.transaction() as session:
+            if self.db.is_postgresql:
+                key = int.from_bytes(hashlib.sha256(
+                    f"cap|{target.campaign_id}|{draft.subject_ref}".encode()).digest()[:8], "big", signed=True)
+                session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+            recent = session.scalar(select(func.count()).select_from(IssuedOfferRow).where(
+                IssuedOfferRow.subject_ref == draft.subject_ref, IssuedOfferRow.campaign_id == target.campaign_id,
+                IssuedOfferRow.issue_time >= window_start))
             if recent >= target.cap_max_offers:
-                return pb.NO_OFFER_REASON_FREQUENCY_CAPPED
-        return 0
+                return False
+            session.add(IssuedOfferRow(offer_id=slot, decision_id=draft.decision_id, campaign_id=target.campaign_id,
+                                       subject_ref=draft.subject_ref, code="", amount_minor=0, currency_code="",
+                                       voided=False, issue_time=now, expire_time=None))
+        return True
+
+    def _release_cap_slot(self, slot: str) -> None:
+        """No code was issued: the slot goes back."""
+        self.db.run(lambda session: session.execute(delete(IssuedOfferRow).where(IssuedOfferRow.offer_id == slot)))
 
     def _issue(self, target: Targeting, row: CampaignRow, draft: Draft, channel: int, request_key: str):
         arm = target.choose_arm(draft.subject_ref)
@@ -137,7 +161,7 @@ class OfferEngine:
                 return (pb.NO_OFFER_REASON_BUDGET_EXHAUSTED if failure.reason in _BUDGET_REASONS
                         else pb.NO_OFFER_REASON_CODE_ISSUE_FAILED)
         expire = code.expire_time if code.HasField("expire_time") else to_timestamp(utcnow() + timedelta(hours=validity))
-        offer = pb.Offer(offer_id=str(uuid.uuid4()), campaign_id=target.campaign_id,
+        offer = pb.Offer(campaign_id=target.campaign_id,
                          variant_id="" if arm.variant_id == mapping.DEFAULT_ARM else arm.variant_id,
                          code=code.code, discount=template.discount, expire_time=expire, channel=channel,
                          promotion_id=promotion_id)
@@ -171,7 +195,8 @@ class OfferEngine:
         row.record = decision.SerializeToString()
         for offer in draft.offers:
             amount = offer.discount.amount if offer.discount.type == money_pb2.DISCOUNT_TYPE_FIXED_AMOUNT else None
-            session.add(IssuedOfferRow(
+            # merge: the row exists already where a frequency-cap slot was taken for it.
+            session.merge(IssuedOfferRow(
                 offer_id=offer.offer_id, decision_id=draft.decision_id, campaign_id=offer.campaign_id,
                 subject_ref=draft.subject_ref, code=offer.code, amount_minor=amount.amount_minor if amount else 0,
                 currency_code=amount.currency_code if amount else "", voided=False, issue_time=now,

@@ -1,0 +1,74 @@
+"""A frequency cap is a counted limit: many concurrent requests for one
+subject must not get more offers than the cap allows."""
+
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+import grpc
+
+from couponry.campaign.v1 import campaign_pb2, campaign_service_pb2_grpc
+from couponry.campaign.v1 import campaign_service_pb2 as campaign_api
+from couponry.type.v1 import money_pb2
+from tests.integration.thin_path import Stubs, create_customer, eur
+
+CLIENTS = 16
+
+
+def capped_campaign(stubs: Stubs, max_offers: int) -> str:
+    campaign = stubs.campaign.CreateCampaign(campaign_api.CreateCampaignRequest(campaign=campaign_pb2.Campaign(
+        display_name="capped", channels=[money_pb2.CHANNEL_EMAIL],
+        frequency_cap=campaign_pb2.FrequencyCap(max_offers=max_offers, window_hours=24),
+        offer=campaign_pb2.OfferTemplate(currency_code="EUR", discount=money_pb2.Discount(
+            type=money_pb2.DISCOUNT_TYPE_FIXED_AMOUNT, amount=eur(500)))))).campaign
+    stubs.campaign.ActivateCampaign(campaign_api.ActivateCampaignRequest(campaign_id=campaign.campaign_id))
+    return campaign.campaign_id
+
+
+def test_concurrent_requests_for_one_subject_never_exceed_the_cap(stack):
+    stubs = Stubs(stack)
+    capped_campaign(stubs, max_offers=2)
+    customer_id = create_customer(stubs, consent=True)
+    barrier = threading.Barrier(CLIENTS)
+
+    def ask(_):
+        # each client its own channel, as separate callers would be
+        stub = campaign_service_pb2_grpc.CampaignServiceStub(
+            grpc.insecure_channel(f"127.0.0.1:{stack['campaign'].port}"))
+        barrier.wait()
+        return stub.GetPersonalizedOffers(campaign_api.GetPersonalizedOffersRequest(
+            customer_id=customer_id, channel=money_pb2.CHANNEL_EMAIL, request_id=uuid.uuid4().hex), timeout=30)
+
+    with ThreadPoolExecutor(CLIENTS) as pool:
+        responses = list(pool.map(ask, range(CLIENTS)))
+
+    offered = [r for r in responses if r.offers]
+    assert len(offered) == 2
+    assert len({r.offers[0].code for r in offered}) == 2
+    capped = [r for r in responses if not r.offers]
+    assert all(r.decision.reason == campaign_pb2.NO_OFFER_REASON_FREQUENCY_CAPPED for r in capped)
+
+
+def test_a_failed_code_issue_gives_the_cap_slot_back(stack, start):
+    stubs = Stubs(stack)
+    campaign_id = capped_campaign(stubs, max_offers=1)
+    customer_id = create_customer(stubs, consent=True)
+    stack["redemption"].stop(0)  # code issue now fails; the slot must not be used up
+
+    first = stubs.campaign.GetPersonalizedOffers(campaign_api.GetPersonalizedOffersRequest(
+        customer_id=customer_id, channel=money_pb2.CHANNEL_EMAIL))
+    assert first.decision.reason == campaign_pb2.NO_OFFER_REASON_CODE_ISSUE_FAILED
+
+    stack["redemption"] = start("redemption")
+    # Campaign's channel reconnects with backoff; until it does, issue keeps
+    # failing, and the cap must never be what stops the offer.
+    deadline = time.monotonic() + 20
+    while True:
+        second = stubs.campaign.GetPersonalizedOffers(campaign_api.GetPersonalizedOffersRequest(
+            customer_id=customer_id, channel=money_pb2.CHANNEL_EMAIL))
+        if second.offers or time.monotonic() > deadline:
+            break
+        assert second.decision.reason == campaign_pb2.NO_OFFER_REASON_CODE_ISSUE_FAILED
+        time.sleep(0.2)
+    assert [o.campaign_id for o in second.offers] == [campaign_id]
