@@ -94,6 +94,13 @@ class IdempotentWrites:
                 raise
             return stored
 
+    def purge(self, older_than: datetime) -> int:
+        """Forgets stored responses recorded before `older_than` (AIP-155 lets
+        request ids expire); a retry after that is treated as a new request."""
+        with self.database.transaction() as session:
+            result = session.execute(self.table.delete().where(self.table.c.create_time < older_than))
+        return result.rowcount or 0
+
     def replay(self, method: str, request: Message, response_type: type[R]) -> R | None:
         """The stored response of an earlier identical request, if there was one.
 

@@ -10,14 +10,18 @@ import threading
 from collections.abc import Callable, Iterable
 from concurrent import futures
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 import grpc
+from apscheduler.schedulers.background import BackgroundScheduler
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from .channels import Peers
+from .convert import utcnow
 from .db import Database
+from .idempotency import IdempotentWrites
 from .interceptors import ErrorInterceptor
 from .settings import Settings
 from .telemetry import Telemetry
@@ -45,6 +49,7 @@ class ServiceParts:
     start_jobs: Callable[[], None] = lambda: None
     stop_jobs: Callable[[], None] = lambda: None
     extra: dict = field(default_factory=dict)
+    idempotency: IdempotentWrites | None = None  # its stored responses are purged on a schedule
 
 
 @dataclass(frozen=True)
@@ -67,6 +72,7 @@ class RunningService:
     health: health.HealthServicer
     context: ServiceContext
     parts: ServiceParts
+    scheduler: BackgroundScheduler | None = None
     _stopped: bool = False
 
     @property
@@ -80,6 +86,8 @@ class RunningService:
         self._stopped = True
         grace = self.context.settings.shutdown_grace_seconds if grace is None else grace
         self.health.enter_graceful_shutdown()
+        if self.scheduler is not None:
+            self.scheduler.shutdown(wait=False)
         self.parts.stop_jobs()
         self.server.stop(grace).wait()
         self.context.peers.close()
@@ -136,12 +144,35 @@ def start_service(
         database.close()
         raise
     server.start()
+    scheduler = None
     if settings.scheduler_enabled:
         parts.start_jobs()
+        scheduler = _runtime_jobs(parts, settings)
     for name in (parts.full_name, ""):
         health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
     log.info("%s service ready on %s:%d", definition.name, settings.host, bound)
-    return RunningService(definition.name, server, bound, health_servicer, context, parts)
+    return RunningService(definition.name, server, bound, health_servicer, context, parts, scheduler)
+
+
+def _runtime_jobs(parts: ServiceParts, settings: Settings) -> BackgroundScheduler | None:
+    """Jobs every service has: today, expiring stored idempotent responses."""
+    if parts.idempotency is None:
+        return None
+    idempotency = parts.idempotency
+
+    def purge() -> None:
+        try:
+            purged = idempotency.purge(utcnow() - timedelta(hours=settings.idempotency_retention_hours))
+            if purged:
+                log.info("purged %d expired idempotency keys", purged)
+        except Exception as error:  # noqa: BLE001 - a failed pass is retried next hour
+            log.error("idempotency purge failed: %s", type(error).__name__)
+
+    scheduler = BackgroundScheduler(daemon=True)
+    scheduler.add_job(purge, "interval", hours=1, next_run_time=utcnow() + timedelta(minutes=1),
+                      max_instances=1, coalesce=True)
+    scheduler.start()
+    return scheduler
 
 
 def wait_for_shutdown(services: Iterable[RunningService]) -> None:

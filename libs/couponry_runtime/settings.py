@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     max_workers: int = Field(16, ge=1, description="gRPC server worker threads per service.")
     log_level: str = Field("INFO", description="Python logging level.")
     keyring_path: Path | None = Field(None, description="Key-encryption keyring file (default data_dir/keyring.json).")
+    idempotency_retention_hours: int = Field(
+        168, ge=1, description="How long a request_id's first response is kept for retries (then purged hourly).")
     scheduler_enabled: bool = Field(True, description="Run scheduled jobs (expiry, retention, checkpoints, outbox).")
 
     @field_validator("database_schema_prefix")

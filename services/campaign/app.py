@@ -17,11 +17,13 @@ FULL_NAME = campaign_service_pb2.DESCRIPTOR.services_by_name["CampaignService"].
 
 
 def build(context: ServiceContext) -> ServiceParts:
+    idempotency = IdempotentWrites(context.database, idempotency_keys)
     peers = PeerClients(context.peers)
     engine = OfferEngine(context.database, peers, context.telemetry)
-    servicer = CampaignServicer(context.database, IdempotentWrites(context.database, idempotency_keys), peers, engine)
+    servicer = CampaignServicer(context.database, idempotency, peers, engine)
     return ServiceParts(
         full_name=FULL_NAME,
+        idempotency=idempotency,
         register=lambda server: campaign_service_pb2_grpc.add_CampaignServiceServicer_to_server(servicer, server),
         extra={"servicer": servicer},
     )

@@ -21,6 +21,7 @@ FULL_NAME = profile_service_pb2.DESCRIPTOR.services_by_name["ProfileService"].fu
 
 
 def build(context: ServiceContext) -> ServiceParts:
+    idempotency = IdempotentWrites(context.database, idempotency_keys)
     config = ProfileConfig()
     keyring = FileKeyring.open_or_create(context.settings.resolved_keyring_path())
     decisions = DecisionLog(context.database)
@@ -28,10 +29,11 @@ def build(context: ServiceContext) -> ServiceParts:
     dispatcher = Dispatcher(context.database, context.peers, config.outbox_batch_size,
                             config.outbox_max_backoff_seconds, config.outbox_call_timeout_seconds)
     jobs = ProfileJobs(context.database, core, dispatcher, config)
-    servicer = ProfileServicer(context.database, IdempotentWrites(context.database, idempotency_keys), core,
+    servicer = ProfileServicer(context.database, idempotency, core,
                                context.telemetry, on_outbox=jobs.wake_outbox)
     return ServiceParts(
         full_name=FULL_NAME,
+        idempotency=idempotency,
         register=lambda server: profile_service_pb2_grpc.add_ProfileServiceServicer_to_server(servicer, server),
         start_jobs=jobs.start,
         stop_jobs=lambda: (jobs.stop(), decisions.stop()),

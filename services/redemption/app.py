@@ -17,12 +17,14 @@ FULL_NAME = redemption_service_pb2.DESCRIPTOR.services_by_name["RedemptionServic
 
 
 def build(context: ServiceContext) -> ServiceParts:
+    idempotency = IdempotentWrites(context.database, idempotency_keys)
     cfg = RedemptionSettings()
-    servicer = RedemptionServicer(context.database, IdempotentWrites(context.database, idempotency_keys), cfg,
+    servicer = RedemptionServicer(context.database, idempotency, cfg,
                                   context.telemetry.instruments)
     jobs = Jobs(context.database, cfg.expiry_interval_seconds)
     return ServiceParts(
         full_name=FULL_NAME,
+        idempotency=idempotency,
         register=lambda server: redemption_service_pb2_grpc.add_RedemptionServiceServicer_to_server(servicer, server),
         start_jobs=jobs.start,
         stop_jobs=jobs.stop,

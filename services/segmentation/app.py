@@ -15,9 +15,11 @@ FULL_NAME = segmentation_service_pb2.DESCRIPTOR.services_by_name["SegmentationSe
 
 
 def build(context: ServiceContext) -> ServiceParts:
-    servicer = SegmentationServicer(context.database, IdempotentWrites(context.database, idempotency_keys))
+    idempotency = IdempotentWrites(context.database, idempotency_keys)
+    servicer = SegmentationServicer(context.database, idempotency)
     return ServiceParts(
         full_name=FULL_NAME,
+        idempotency=idempotency,
         register=lambda server: segmentation_service_pb2_grpc.add_SegmentationServiceServicer_to_server(servicer, server),
         extra={"servicer": servicer},
     )

@@ -205,3 +205,24 @@ def test_a_lost_database_connection_is_unavailable_then_recovers(start, settings
     rich = parse_rpc_error(caught.value)
     assert (rich.code, rich.reason) == (grpc.StatusCode.UNAVAILABLE, "DATABASE_UNAVAILABLE")
     assert stub.ListSegments(api.ListSegmentsRequest(), timeout=5).segments == []
+
+
+def test_stored_responses_expire_after_the_retention(writes):
+    from datetime import timedelta
+
+    from couponry_runtime.convert import utcnow
+
+    db, _effects, idem = writes
+    for request_id in ("old", "new"):
+        idem.run("Test", _request(request_id), wrappers_pb2.StringValue, lambda s: wrappers_pb2.StringValue(value="x"))
+    with db.transaction() as session:
+        session.execute(idempotency_keys.update().where(idempotency_keys.c.request_id == "old")
+                        .values(create_time=utcnow() - timedelta(days=30)))
+    assert idem.purge(utcnow() - timedelta(days=7)) == 1
+    assert idem.replay("Test", _request("old"), wrappers_pb2.StringValue) is None
+    assert idem.replay("Test", _request("new"), wrappers_pb2.StringValue).value == "x"
+
+
+def test_every_service_hands_its_stored_responses_to_the_purge_job(start):
+    for name in ("profile", "segmentation", "campaign", "redemption"):
+        assert start(name).parts.idempotency is not None
