@@ -139,6 +139,9 @@ def _mount_profile_tools() -> None:
         from .profile.cli import audit_app, keys_app
     except ImportError:  # pragma: no cover - only while the profile tools are absent
         return
+    from .campaign.cli import register as register_decision_audit
+
+    register_decision_audit(audit_app)
     app.add_typer(keys_app, name="keys", help="Manage the key-encryption keyring (rotate, retire, list).")
     app.add_typer(audit_app, name="audit", help="Audit the consent ledger and export a data subject's data.")
 
