@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
+from contextvars import ContextVar
 
 import grpc
 from sqlalchemy.exc import DBAPIError
@@ -11,6 +13,10 @@ from sqlalchemy.exc import DBAPIError
 from .errors import DomainError, Unavailable, internal_status, to_status
 
 log = logging.getLogger("couponry.rpc")
+
+# When the request being served must be answered by (time.monotonic() clock);
+# outgoing calls made while serving it never outlive it.
+_incoming_deadline: ContextVar[float | None] = ContextVar("couponry_incoming_deadline", default=None)
 
 
 def _wrap_handler(handler: grpc.RpcMethodHandler, wrap: Callable) -> grpc.RpcMethodHandler:
@@ -82,17 +88,55 @@ def _is_abort(error: Exception, context: grpc.ServicerContext) -> bool:
     return type(error) is Exception and context.code() is not None
 
 
+class DeadlinePropagationInterceptor(grpc.ServerInterceptor):
+    """Remembers each incoming call's deadline for the calls it makes in turn."""
+
+    def intercept_service(self, continuation, handler_call_details):
+        handler = continuation(handler_call_details)
+        if handler is None:
+            return None
+
+        def wrap(behavior, streaming: bool):
+            def deadline_of(context) -> float | None:
+                remaining = context.time_remaining()
+                return None if remaining is None or remaining > 1e8 else time.monotonic() + remaining
+
+            if streaming:
+                def stream_behavior(request, context):
+                    token = _incoming_deadline.set(deadline_of(context))
+                    try:
+                        yield from behavior(request, context)
+                    finally:
+                        _incoming_deadline.reset(token)
+                return stream_behavior
+
+            def unary_behavior(request, context):
+                token = _incoming_deadline.set(deadline_of(context))
+                try:
+                    return behavior(request, context)
+                finally:
+                    _incoming_deadline.reset(token)
+            return unary_behavior
+
+        return _wrap_handler(handler, wrap)
+
+
 class DefaultDeadlineInterceptor(grpc.UnaryUnaryClientInterceptor, grpc.UnaryStreamClientInterceptor,
                                  grpc.StreamUnaryClientInterceptor, grpc.StreamStreamClientInterceptor):
-    """Gives every outgoing call a deadline unless the caller set one."""
+    """Gives every outgoing call a deadline: the caller's, else the default,
+    and never later than the deadline of the request being served."""
 
     def __init__(self, timeout_seconds: float) -> None:
         self.timeout = timeout_seconds
 
     def _details(self, details):
-        if details.timeout is not None:
+        timeout = self.timeout if details.timeout is None else details.timeout
+        incoming = _incoming_deadline.get()
+        if incoming is not None:
+            timeout = min(timeout, max(incoming - time.monotonic(), 0.0))
+        if timeout == details.timeout:
             return details
-        return _CallDetails(details.method, self.timeout, details.metadata, details.credentials,
+        return _CallDetails(details.method, timeout, details.metadata, details.credentials,
                             getattr(details, "wait_for_ready", None), getattr(details, "compression", None))
 
     def intercept_unary_unary(self, continuation, details, request):

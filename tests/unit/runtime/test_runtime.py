@@ -226,3 +226,37 @@ def test_stored_responses_expire_after_the_retention(writes):
 def test_every_service_hands_its_stored_responses_to_the_purge_job(start):
     for name in ("profile", "segmentation", "campaign", "redemption"):
         assert start(name).parts.idempotency is not None
+
+
+def test_a_callers_deadline_bounds_the_calls_made_to_serve_it():
+    from couponry_runtime.channels import open_channel
+    from couponry_runtime.server import ServiceParts, create_server
+    from couponry_runtime.telemetry import Telemetry
+
+    seen: list[float] = []
+
+    def inner(request, context):
+        seen.append(context.time_remaining())
+        return request
+
+    def serve(handlers):
+        handler = grpc.method_handlers_generic_handler("test.Hop", handlers)
+        parts = ServiceParts(full_name="test.Hop", register=lambda s: s.add_generic_rpc_handlers((handler,)))
+        server, port, _ = create_server("127.0.0.1:0", parts, Telemetry("test"), "test.couponry")
+        server.start()
+        return server, port
+
+    inner_server, inner_port = serve({"Inner": grpc.unary_unary_rpc_method_handler(inner)})
+    # the hop's own default deadline is generous: 30 s
+    hop_channel = open_channel(f"127.0.0.1:{inner_port}", Telemetry("test"), 30.0)
+    forward = hop_channel.unary_unary("/test.Hop/Inner")
+    outer_server, outer_port = serve({"Outer": grpc.unary_unary_rpc_method_handler(lambda r, c: forward(r))})
+    try:
+        outer = grpc.insecure_channel(f"127.0.0.1:{outer_port}").unary_unary("/test.Hop/Outer")
+        outer(b"x", timeout=0.5)
+        outer(b"x")  # no caller deadline: the hop's default applies
+    finally:
+        outer_server.stop(0)
+        inner_server.stop(0)
+    assert 0 < seen[0] <= 0.5
+    assert 5 < seen[1] <= 31
