@@ -13,6 +13,7 @@ from rich.console import Console
 
 from couponry_runtime.server import configure_logging, start_service, wait_for_shutdown
 from couponry_runtime.settings import SERVICE_NAMES, Settings
+from couponry_runtime.tls import channel_credentials
 
 from .registry import definition
 
@@ -111,6 +112,7 @@ def health(
     """Ask a running service's gRPC health service; exit 0 only if SERVING.
 
     Used by container health checks; Kubernetes uses its native gRPC probes.
+    Speaks TLS (and presents the service's certificate) when COUPONRY_TLS_* are set.
     """
     import grpc
     from grpc_health.v1 import health_pb2, health_pb2_grpc
@@ -118,9 +120,12 @@ def health(
     if service not in SERVICE_NAMES:
         console.print(f"[red]unknown service {service!r}[/red]; one of {', '.join(SERVICE_NAMES)}")
         raise typer.Exit(2)
-    address = target or Settings().target(service)
+    settings = Settings()
+    address = target or settings.target(service)
     full_name = definition(service).full_name
-    with grpc.insecure_channel(address) as channel:
+    credentials = channel_credentials(settings)
+    channel = grpc.secure_channel(address, credentials) if credentials else grpc.insecure_channel(address)
+    with channel:
         try:
             status = health_pb2_grpc.HealthStub(channel).Check(
                 health_pb2.HealthCheckRequest(service=full_name), timeout=timeout).status

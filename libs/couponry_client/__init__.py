@@ -27,6 +27,7 @@ from couponry_runtime.channels import SERVICE_CONFIG
 from couponry_runtime.errors import RichError, parse_rpc_error
 from couponry_runtime.interceptors import DefaultDeadlineInterceptor
 from couponry_runtime.settings import SERVICE_NAMES, Settings
+from couponry_runtime.tls import channel_credentials
 
 __all__ = ["Couponry", "CouponryError"]
 
@@ -54,11 +55,12 @@ class Couponry:
     campaign: CampaignServiceStub
     redemption: RedemptionServiceStub
 
-    def __init__(self, targets: Mapping[str, str], *, timeout_seconds: float = 5.0) -> None:
+    def __init__(self, targets: Mapping[str, str], *, timeout_seconds: float = 5.0,
+                 credentials: grpc.ChannelCredentials | None = None) -> None:
         missing = set(SERVICE_NAMES) - set(targets)
         if missing:
             raise ValueError(f"no target for {', '.join(sorted(missing))}")
-        self._channels = {name: self._open(targets[name], timeout_seconds) for name in SERVICE_NAMES}
+        self._channels = {name: self._open(targets[name], timeout_seconds, credentials) for name in SERVICE_NAMES}
         self.profile = ProfileServiceStub(self._channels["profile"])
         self.segmentation = SegmentationServiceStub(self._channels["segmentation"])
         self.campaign = CampaignServiceStub(self._channels["campaign"])
@@ -66,14 +68,17 @@ class Couponry:
 
     @classmethod
     def from_env(cls, *, timeout_seconds: float = 5.0) -> Couponry:
-        """Targets from COUPONRY_<SERVICE>_TARGET (or host and ports), as the services use."""
+        """Targets (COUPONRY_<SERVICE>_TARGET, or host and ports) and TLS
+        (COUPONRY_TLS_*) from the environment, as the services use them."""
         settings = Settings()
-        return cls({name: settings.target(name) for name in SERVICE_NAMES}, timeout_seconds=timeout_seconds)
+        return cls({name: settings.target(name) for name in SERVICE_NAMES}, timeout_seconds=timeout_seconds,
+                   credentials=channel_credentials(settings))
 
     @staticmethod
-    def _open(target: str, timeout_seconds: float) -> grpc.Channel:
-        channel = grpc.insecure_channel(target, options=[("grpc.service_config", SERVICE_CONFIG),
-                                                         ("grpc.enable_retries", 1)])
+    def _open(target: str, timeout_seconds: float, credentials: grpc.ChannelCredentials | None) -> grpc.Channel:
+        options = [("grpc.service_config", SERVICE_CONFIG), ("grpc.enable_retries", 1)]
+        channel = (grpc.secure_channel(target, credentials, options=options) if credentials is not None
+                   else grpc.insecure_channel(target, options=options))
         with_deadline = grpc.intercept_channel(channel, DefaultDeadlineInterceptor(timeout_seconds))
         return grpcext.intercept_channel(with_deadline, client_interceptor())
 

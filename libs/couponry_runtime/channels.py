@@ -28,12 +28,15 @@ SERVICE_CONFIG = json.dumps({
 })
 
 
-def open_channel(target: str, telemetry: Telemetry, timeout_seconds: float) -> grpc.Channel:
-    channel = grpc.insecure_channel(target, options=[
+def open_channel(target: str, telemetry: Telemetry, timeout_seconds: float,
+                 credentials: grpc.ChannelCredentials | None = None) -> grpc.Channel:
+    options = [
         ("grpc.service_config", SERVICE_CONFIG),
         ("grpc.enable_retries", 1),
         ("grpc.keepalive_time_ms", 30_000),
-    ])
+    ]
+    channel = (grpc.secure_channel(target, credentials, options=options) if credentials is not None
+               else grpc.insecure_channel(target, options=options))
     # The deadline is applied first so the client span covers the whole call
     # with its deadline; OpenTelemetry's client interceptor is a grpcext one.
     with_deadline = grpc.intercept_channel(channel, DefaultDeadlineInterceptor(timeout_seconds))
@@ -43,7 +46,9 @@ def open_channel(target: str, telemetry: Telemetry, timeout_seconds: float) -> g
 class Peers:
     """Lazily opened channels to the other services, by service name."""
 
-    def __init__(self, targets: Callable[[str], str], telemetry: Telemetry, timeout_seconds: float) -> None:
+    def __init__(self, targets: Callable[[str], str], telemetry: Telemetry, timeout_seconds: float,
+                 credentials: grpc.ChannelCredentials | None = None) -> None:
+        self._credentials = credentials
         # Resolved when a channel is first opened, not at construction, so a
         # peer's address may be settled after this service starts.
         self._targets = targets
@@ -55,7 +60,8 @@ class Peers:
     def channel(self, service: str) -> grpc.Channel:
         with self._lock:
             if service not in self._channels:
-                self._channels[service] = open_channel(self._targets(service), self._telemetry, self._timeout)
+                self._channels[service] = open_channel(self._targets(service), self._telemetry, self._timeout,
+                                                       self._credentials)
             return self._channels[service]
 
     def close(self) -> None:

@@ -18,6 +18,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
+from . import tls
 from .channels import Peers
 from .convert import utcnow
 from .db import Database
@@ -101,6 +102,7 @@ def create_server(
     telemetry: Telemetry,
     domain: str,
     max_workers: int = 16,
+    credentials: grpc.ServerCredentials | None = None,
 ) -> tuple[grpc.Server, int, health.HealthServicer]:
     """A gRPC server for one service bound to `address` (port 0 picks a free one)."""
     server = grpc.server(
@@ -116,7 +118,7 @@ def create_server(
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     reflection.enable_server_reflection(
         (parts.full_name, health.SERVICE_NAME, reflection.SERVICE_NAME), server)
-    port = server.add_insecure_port(address)
+    port = server.add_secure_port(address, credentials) if credentials else server.add_insecure_port(address)
     if port == 0:
         raise OSError(f"cannot bind {address}")
     return server, port, health_servicer
@@ -132,13 +134,14 @@ def start_service(
     telemetry = telemetry or Telemetry(definition.name)
     url, schema = settings.database_url_for(definition.name)
     database = Database.open(url, schema, definition.migrations)
-    peers = Peers(settings.target, telemetry, settings.rpc_timeout_seconds)
+    peers = Peers(settings.target, telemetry, settings.rpc_timeout_seconds, tls.channel_credentials(settings))
     context = ServiceContext(definition.name, settings, telemetry, database, peers)
     try:
         parts = definition.build(context)
         bind_port = settings.port(definition.name) if port is None else port
         server, bound, health_servicer = create_server(
-            f"{settings.host}:{bind_port}", parts, telemetry, f"{definition.name}.couponry", settings.max_workers)
+            f"{settings.host}:{bind_port}", parts, telemetry, f"{definition.name}.couponry", settings.max_workers,
+            tls.server_credentials(settings))
     except BaseException:
         peers.close()
         database.close()

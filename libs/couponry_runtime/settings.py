@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SERVICE_NAMES: tuple[str, ...] = ("profile", "segmentation", "campaign", "redemption")
@@ -47,6 +47,11 @@ class Settings(BaseSettings):
     keyring_path: Path | None = Field(None, description="Key-encryption keyring file (default data_dir/keyring.json).")
     idempotency_retention_hours: int = Field(
         168, ge=1, description="How long a request_id's first response is kept for retries (then purged hourly).")
+    tls_cert_file: Path | None = Field(None, description="PEM certificate this service presents (server and client).")
+    tls_key_file: Path | None = Field(None, description="PEM private key of that certificate.")
+    tls_ca_file: Path | None = Field(
+        None, description="PEM CA bundle peers are verified against; with a certificate set, servers require "
+                          "client certificates signed by it (mutual TLS).")
     scheduler_enabled: bool = Field(True, description="Run scheduled jobs (expiry, retention, checkpoints, outbox).")
 
     @field_validator("database_schema_prefix")
@@ -55,6 +60,20 @@ class Settings(BaseSettings):
         if not value.replace("_", "a").isalnum() or not value[:1].isalpha():
             raise ValueError("must be letters, digits and underscores, starting with a letter")
         return value.lower()
+
+    @model_validator(mode="after")
+    def _tls_pairs(self) -> Settings:
+        if (self.tls_cert_file is None) != (self.tls_key_file is None):
+            raise ValueError("COUPONRY_TLS_CERT_FILE and COUPONRY_TLS_KEY_FILE go together")
+        for name in ("tls_cert_file", "tls_key_file", "tls_ca_file"):
+            path = getattr(self, name)
+            if path is not None and not path.is_file():
+                raise ValueError(f"COUPONRY_{name.upper()} {path} is not a readable file")
+        return self
+
+    @property
+    def tls_enabled(self) -> bool:
+        return self.tls_cert_file is not None or self.tls_ca_file is not None
 
     def port(self, service: str) -> int:
         return int(getattr(self, f"{service}_port"))

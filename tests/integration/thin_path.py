@@ -25,6 +25,14 @@ def eur(minor: int) -> money_pb2.Money:
 
 
 class Stubs:
+    @classmethod
+    def of(cls, client) -> Stubs:
+        """The stubs of a couponry_client.Couponry, for the same builders."""
+        stubs = cls.__new__(cls)
+        stubs.profile, stubs.segmentation = client.profile, client.segmentation
+        stubs.campaign, stubs.redemption = client.campaign, client.redemption
+        return stubs
+
     def __init__(self, stack) -> None:
         self.profile = profile_service_pb2_grpc.ProfileServiceStub(channel_to(stack["profile"]))
         self.segmentation = segmentation_service_pb2_grpc.SegmentationServiceStub(channel_to(stack["segmentation"]))
