@@ -83,6 +83,6 @@ class PeerClients:
         try:
             return stub.IssueCode(redemption_service_pb2.IssueCodeRequest(
                 promotion_id=promotion_id, subject_ref=subject_ref, validity_hours=validity_hours,
-                request_id=request_id)).code
+                request_id=request_id, require_available=True)).code
         except grpc.RpcError as error:
             raise CodeIssueFailed(parse_rpc_error(error).reason or error.code().name) from None

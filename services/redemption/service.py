@@ -238,12 +238,21 @@ def mint_codes(session: Session, promotion_id: str, count: int, pattern: Pattern
 
 
 def issue_code(session: Session, promotion_id: str, subject_ref: str, validity_hours: int,
-               now: datetime) -> Mapping[str, Any]:
+               now: datetime, require_available: bool = False) -> Mapping[str, Any]:
     """Mints one code and publishes it to `subject_ref`."""
     promotion = get_promotion(session, promotion_id)
     _ensure_open(promotion, now)
     if promotion["code_type"] != CodeType.PERSONAL:
         raise FailedPrecondition("PROMOTION_NOT_PERSONAL", "codes of a shared promotion are not issued to subjects")
+    if require_available:
+        # An offer should not hand out a code that cannot be redeemed now;
+        # rollbacks and lapsed reservations may free the promotion later.
+        limit = promotion["total_redemption_limit"]
+        if limit and promotion["redemption_count"] >= limit:
+            raise error_for(rule_failure("PROMOTION_LIMIT_REACHED"))
+        budget = promotion["budget_minor"]
+        if budget is not None and promotion["discount_spent_minor"] >= budget:
+            raise error_for(rule_failure("PROMOTION_BUDGET_EXHAUSTED"))
     expire = now + timedelta(hours=validity_hours) if validity_hours else None
     if promotion["end_time"] is not None and (expire is None or expire > as_utc(promotion["end_time"])):
         expire = as_utc(promotion["end_time"])

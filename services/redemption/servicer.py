@@ -413,7 +413,7 @@ class RedemptionServicer(api_grpc.RedemptionServiceServicer):
 
         def work(session):
             row = service.issue_code(session, request.promotion_id, request.subject_ref, request.validity_hours,
-                                     utcnow())
+                                     utcnow(), require_available=request.require_available)
             return api.IssueCodeResponse(code=code_pb(row))
         return self.idempotency.run("IssueCode", request, api.IssueCodeResponse, work)
 

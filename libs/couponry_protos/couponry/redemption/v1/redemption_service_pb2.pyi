@@ -112,16 +112,18 @@ class PublishCodeResponse(_message.Message):
     def __init__(self, code: _Optional[_Union[_promotion_pb2.Code, _Mapping]] = ...) -> None: ...
 
 class IssueCodeRequest(_message.Message):
-    __slots__ = ("promotion_id", "subject_ref", "validity_hours", "request_id")
+    __slots__ = ("promotion_id", "subject_ref", "validity_hours", "request_id", "require_available")
     PROMOTION_ID_FIELD_NUMBER: _ClassVar[int]
     SUBJECT_REF_FIELD_NUMBER: _ClassVar[int]
     VALIDITY_HOURS_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    REQUIRE_AVAILABLE_FIELD_NUMBER: _ClassVar[int]
     promotion_id: str
     subject_ref: str
     validity_hours: int
     request_id: str
-    def __init__(self, promotion_id: _Optional[str] = ..., subject_ref: _Optional[str] = ..., validity_hours: _Optional[int] = ..., request_id: _Optional[str] = ...) -> None: ...
+    require_available: bool
+    def __init__(self, promotion_id: _Optional[str] = ..., subject_ref: _Optional[str] = ..., validity_hours: _Optional[int] = ..., request_id: _Optional[str] = ..., require_available: _Optional[bool] = ...) -> None: ...
 
 class IssueCodeResponse(_message.Message):
     __slots__ = ("code",)
