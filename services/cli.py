@@ -67,7 +67,7 @@ def up(
     settings = _settings(data_dir=data_dir, host=host, profile_port=profile_port,
                          segmentation_port=segmentation_port, campaign_port=campaign_port,
                          redemption_port=redemption_port, database_url=database_url, log_level=log_level)
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # keyring and profile data inside
     running = []
     try:
         for name in SERVICE_NAMES:
@@ -99,7 +99,7 @@ def serve(
         raise typer.Exit(2)
     overrides = {f"{service}_port": port} if port is not None else {}
     settings = _settings(data_dir=data_dir, host=host, database_url=database_url, log_level=log_level, **overrides)
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # keyring and profile data inside
     wait_for_shutdown([start_service(definition(service), settings)])
 
 

@@ -197,3 +197,5 @@ def wait_for_shutdown(services: Iterable[RunningService]) -> None:
 
 def configure_logging(level: str) -> None:
     logging.basicConfig(level=level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    # The scheduler logs every run of every job at INFO; jobs log what they did.
+    logging.getLogger("apscheduler").setLevel(max(logging.WARNING, logging.getLogger().level))
