@@ -318,10 +318,11 @@ def list_codes(session: Session, promotion_id: str, subject_ref: str, after: str
 
 
 def void_subject_codes(session: Session, subject_ref: str) -> int:
-    """Voids every outstanding personal code of a subject (consent withdrawn)."""
+    """Voids every personal code of a subject that is not already void (consent
+    withdrawn). Spent and held codes too: a later rollback or release gives a
+    use back, and it must not bring the code back to life."""
     return session.execute(update(codes).where(
-        codes.c.subject_ref == subject_ref, codes.c.state == CodeState.ACTIVE,
-        or_(codes.c.uses_remaining.is_(None), codes.c.uses_remaining > 0)).values(state=CodeState.VOIDED)).rowcount
+        codes.c.subject_ref == subject_ref, codes.c.state == CodeState.ACTIVE).values(state=CodeState.VOIDED)).rowcount
 
 
 # --- abuse -----------------------------------------------------------------------------

@@ -189,3 +189,27 @@ def test_list_promotions_pages_and_filters(redemption):
                                                                      page_token=page.next_page_token))
     assert [p.display_name for p in page.promotions] + [p.display_name for p in rest.promotions] == ["A0", "A1", "A2"]
     assert not rest.next_page_token
+
+
+def test_a_voided_code_stays_void_after_its_use_is_given_back(redemption):
+    # Found in review: voiding skipped spent codes, and a refund revived them.
+
+    promotion = redemption.promotion(discount=fixed_off(500))
+    spent = redemption.issue(promotion.promotion_id, "withdrawn-a").code
+    redeemed = redemption.redeem(spent, "withdrawn-a")
+    held = redemption.issue(promotion.promotion_id, "withdrawn-b").code
+    reservation = redemption.stub.ReserveCode(api.ReserveCodeRequest(
+        code=held, subject_ref="withdrawn-b", order=order(), request_id=redemption.rid())).reservation
+
+    for subject in ("withdrawn-a", "withdrawn-b"):
+        voided = redemption.stub.VoidSubjectCodes(api.VoidSubjectCodesRequest(
+            subject_ref=subject, request_id=redemption.rid())).voided_count
+        assert voided == 1
+    redemption.rollback(redeemed.redemption_id)
+    redemption.stub.ReleaseReservation(api.ReleaseReservationRequest(
+        reservation_id=reservation.reservation_id, request_id=redemption.rid()))
+
+    for code, subject in ((spent, "withdrawn-a"), (held, "withdrawn-b")):
+        with pytest.raises(grpc.RpcError) as caught:
+            redemption.redeem(code, subject)
+        assert reason_of(caught.value) == "CODE_VOIDED"

@@ -262,7 +262,8 @@ class RedemptionServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def VoidSubjectCodes(self, request, context):
-        """Voids every outstanding personal code of a subject.
+        """Voids every personal code of a subject that is not void yet, spent and
+        held ones included, so that no refund or release revives one.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
