@@ -25,6 +25,7 @@ from .repository import CampaignRow, IssuedOfferRow, OfferDecisionRow
 
 log = logging.getLogger("couponry.campaign.offers")
 
+_SLOT_NAMESPACE = uuid.UUID("6f1d3c1e-2b7a-4c55-9a43-2f9e6d0c8a11")
 _BUDGET_REASONS = {"PROMOTION_BUDGET_EXHAUSTED", "PROMOTION_LIMIT_REACHED"}
 
 
@@ -97,7 +98,10 @@ class OfferEngine:
             if target.held_out(consent.subject_ref):
                 skip_reasons.append(pb.NO_OFFER_REASON_HOLDOUT)
                 continue
-            slot = str(uuid.uuid4())
+            # Retries of one request share one slot (and one code): concurrent
+            # duplicates must not each take a place under the cap.
+            slot = (str(uuid.uuid5(_SLOT_NAMESPACE, f"{request_key}:{target.campaign_id}")) if request_key
+                    else str(uuid.uuid4()))
             if not self._reserve_cap_slot(target, draft, slot, now):
                 skip_reasons.append(pb.NO_OFFER_REASON_FREQUENCY_CAPPED)
                 continue
@@ -130,6 +134,8 @@ class OfferEngine:
                 key = int.from_bytes(hashlib.sha256(
                     f"cap|{target.campaign_id}|{draft.subject_ref}".encode()).digest()[:8], "big", signed=True)
                 session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+            if session.get(IssuedOfferRow, slot) is not None:
+                return True  # taken by an earlier attempt at this same request
             recent = session.scalar(select(func.count()).select_from(IssuedOfferRow).where(
                 IssuedOfferRow.subject_ref == draft.subject_ref, IssuedOfferRow.campaign_id == target.campaign_id,
                 IssuedOfferRow.issue_time >= window_start))

@@ -72,3 +72,28 @@ def test_a_failed_code_issue_gives_the_cap_slot_back(stack, start):
         assert second.decision.reason == campaign_pb2.NO_OFFER_REASON_CODE_ISSUE_FAILED
         time.sleep(0.2)
     assert [o.campaign_id for o in second.offers] == [campaign_id]
+
+
+def test_concurrent_retries_of_one_request_share_one_slot_and_one_answer(stack):
+    # Found in review: duplicates each took a slot, and the stored answer
+    # could be "capped" although a code had been issued.
+    stubs = Stubs(stack)
+    capped_campaign(stubs, max_offers=2)
+    customer_id = create_customer(stubs, consent=True)
+    barrier = threading.Barrier(6)
+
+    def ask(_):
+        stub = campaign_service_pb2_grpc.CampaignServiceStub(
+            grpc.insecure_channel(f"127.0.0.1:{stack['campaign'].port}"))
+        barrier.wait()
+        return stub.GetPersonalizedOffers(campaign_api.GetPersonalizedOffersRequest(
+            customer_id=customer_id, channel=money_pb2.CHANNEL_EMAIL, request_id="same-request"), timeout=30)
+
+    with ThreadPoolExecutor(6) as pool:
+        responses = list(pool.map(ask, range(6)))
+    assert all(len(r.offers) == 1 for r in responses)
+    assert len({r.offers[0].code for r in responses}) == 1
+    # one place of two is used: a different request still gets an offer
+    later = stubs.campaign.GetPersonalizedOffers(campaign_api.GetPersonalizedOffersRequest(
+        customer_id=customer_id, channel=money_pb2.CHANNEL_EMAIL, request_id="another-request"))
+    assert len(later.offers) == 1
