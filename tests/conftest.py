@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Callable, Iterator
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from opentelemetry.sdk.metrics.export import InMemoryMetricReader
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
@@ -19,6 +20,11 @@ from couponry_runtime.settings import SERVICE_NAMES, Settings
 from couponry_runtime.telemetry import Telemetry
 from couponry_services.registry import definition
 from tests.helpers import POSTGRES_URL, free_port
+
+# Tests never fail on wall-clock time: Hypothesis' per-example deadline would
+# make property tests flaky on a loaded machine.
+hypothesis_settings.register_profile("couponry", deadline=None)
+hypothesis_settings.load_profile("couponry")
 
 
 def pytest_report_header(config):

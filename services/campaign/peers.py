@@ -15,7 +15,7 @@ from couponry.profile.v1 import consent_pb2, profile_service_pb2, profile_servic
 from couponry.redemption.v1 import promotion_pb2, redemption_service_pb2, redemption_service_pb2_grpc
 from couponry.segmentation.v1 import segmentation_service_pb2, segmentation_service_pb2_grpc
 from couponry_runtime.channels import Peers
-from couponry_runtime.errors import InvalidArgument, NotFound, Unavailable, parse_rpc_error
+from couponry_runtime.errors import FailedPrecondition, InvalidArgument, NotFound, Unavailable, parse_rpc_error
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,10 @@ class PeerClients:
             if error.code() == grpc.StatusCode.INVALID_ARGUMENT:
                 raise InvalidArgument(rich.reason or "INVALID_OFFER", "the redemption service rejected the offer terms",
                                       field_violations=rich.field_violations) from None
+            if error.code() == grpc.StatusCode.FAILED_PRECONDITION:
+                # Not a reason to retry: say what redemption refused.
+                raise FailedPrecondition(rich.reason or "PROMOTION_REFUSED",
+                                         "the redemption service refused the promotion") from None
             raise Unavailable("PROMOTION_REGISTRATION_FAILED",
                               "the redemption service could not register the promotion; retry activation") from None
         return response.promotion.promotion_id

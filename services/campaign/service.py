@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from couponry.campaign.v1 import campaign_pb2 as pb
 from couponry_runtime.convert import utcnow
-from couponry_runtime.errors import FailedPrecondition, NotFound
+from couponry_runtime.errors import Aborted, FailedPrecondition, NotFound
 
 from . import mapping
 from .domain import CampaignState, check_transition
@@ -63,28 +65,47 @@ def list_page(session: Session, state: int, after: tuple[str, str] | None, limit
     return rows[: limit + 1]
 
 
-def register_promotions(session: Session, campaign_id: str, peers: PeerClients) -> dict[str, str]:
+def promotion_terms(row: CampaignRow) -> dict[str, object]:
+    """The promotion each arm registers with redemption, by arm."""
+    return {arm["variant_id"]: mapping.promotion_for(row, arm) for arm in row.arms}
+
+
+def terms_fingerprint(row: CampaignRow) -> str:
+    digest = hashlib.sha256()
+    for arm_id, promotion in sorted(promotion_terms(row).items()):
+        digest.update(arm_id.encode() + b"\0" + promotion.SerializeToString(deterministic=True) + b"\0")
+    return digest.hexdigest()
+
+
+def register_promotions(session: Session, campaign_id: str, peers: PeerClients) -> tuple[dict[str, str], str]:
     """Registers one promotion per arm with the redemption service.
 
-    Request ids derive from the campaign and arm, so a retried activation
-    finds the promotions it registered before instead of creating more.
+    Returns the promotion ids and the fingerprint of the terms registered, for
+    `transition` to check that nothing changed meanwhile. Request ids derive
+    from the campaign, the arm and its terms, so a retried activation finds
+    the promotions it registered before, and one retried after an edit
+    registers the edited terms instead of colliding with the old ones.
     """
     row = get(session, campaign_id)
     check_transition(CampaignState(row.state), CampaignState.ACTIVE)
     promotions = dict(row.promotion_ids or {})
-    for arm in row.arms:
-        if arm["variant_id"] not in promotions:
-            promotions[arm["variant_id"]] = peers.register_promotion(
-                mapping.promotion_for(row, arm), f"activate:{row.campaign_id}:{arm['variant_id']}")
-    return promotions
+    for arm_id, promotion in promotion_terms(row).items():
+        if arm_id not in promotions:
+            terms = hashlib.sha256(promotion.SerializeToString(deterministic=True)).hexdigest()[:16]
+            promotions[arm_id] = peers.register_promotion(promotion, f"activate:{row.campaign_id}:{arm_id}:{terms}")
+    return promotions, terms_fingerprint(row)
 
 
 def transition(session: Session, campaign_id: str, target: CampaignState,
-               promotions: dict[str, str] | None = None) -> CampaignRow:
+               promotions: dict[str, str] | None = None, registered_terms: str | None = None) -> CampaignRow:
     row = get(session, campaign_id, for_update=True)
     if row.state == target:
         return row
     check_transition(CampaignState(row.state), target)
+    if registered_terms is not None and terms_fingerprint(row) != registered_terms:
+        # Edited while its promotions were being registered: the offer would
+        # promise other terms than redemption applies.
+        raise Aborted("CAMPAIGN_CHANGED", "the campaign changed during activation; activate it again")
     row.state = int(target)
     if promotions is not None:
         row.promotion_ids = promotions

@@ -95,11 +95,13 @@ class CampaignServicer(api_grpc.CampaignServiceServicer):
         replayed = self.idempotency.replay("ActivateCampaign", request, api.ActivateCampaignResponse)
         if replayed is not None:
             return replayed
-        with self.db.transaction() as session:
-            promotions = service.register_promotions(session, request.campaign_id, self.peers)
+        # Registration calls redemption: read only, so no write lock is held
+        # across those calls; `transition` re-checks the terms under a row lock.
+        with self.db.read() as session:
+            promotions, terms = service.register_promotions(session, request.campaign_id, self.peers)
 
         def work(session):
-            row = service.transition(session, request.campaign_id, CampaignState.ACTIVE, promotions)
+            row = service.transition(session, request.campaign_id, CampaignState.ACTIVE, promotions, terms)
             return api.ActivateCampaignResponse(campaign=mapping.to_proto(row))
         return self.idempotency.run("ActivateCampaign", request, api.ActivateCampaignResponse, work)
 
