@@ -8,9 +8,9 @@ from collections.abc import Callable
 from contextvars import ContextVar
 
 import grpc
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DataError, DBAPIError
 
-from .errors import DomainError, Unavailable, internal_status, to_status
+from .errors import DomainError, InvalidArgument, Unavailable, internal_status, to_status
 
 log = logging.getLogger("couponry.rpc")
 
@@ -52,6 +52,10 @@ class ErrorInterceptor(grpc.ServerInterceptor):
 
         def wrap(behavior, streaming: bool):
             def fail(error: Exception, context: grpc.ServicerContext):
+                if _is_data_error(error):
+                    # The database refused a value (a NUL character in a
+                    # string, a number out of range): bad input, not a bug.
+                    error = InvalidArgument("INVALID_REQUEST", "a field holds a value that cannot be stored")
                 if isinstance(error, DBAPIError) and error.connection_invalidated:
                     # The database went away under us: retryable, not a bug.
                     log.warning("database connection lost in %s", method)
@@ -81,6 +85,14 @@ class ErrorInterceptor(grpc.ServerInterceptor):
             return unary_behavior
 
         return _wrap_handler(handler, wrap)
+
+
+def _is_data_error(error: Exception) -> bool:
+    if isinstance(error, DataError):
+        return True
+    # Hot paths may use the driver directly; its DataError has no common base
+    # with SQLAlchemy's, so recognise it by the DB-API name.
+    return any(cls.__name__ == "DataError" and cls.__module__.startswith("psycopg") for cls in type(error).__mro__)
 
 
 def _is_abort(error: Exception, context: grpc.ServicerContext) -> bool:

@@ -7,6 +7,7 @@ module only inside response messages, and only where a view asks for it.
 from __future__ import annotations
 
 import json
+import re
 import threading
 from datetime import datetime, timedelta
 
@@ -112,18 +113,29 @@ def checkpoint_to_proto(row: LedgerCheckpointRow) -> cpb.LedgerCheckpoint:
                                 create_time=to_timestamp(row.create_time))
 
 
+# The actor and notice version are written to the ledger, which is never
+# edited and survives erasure, so they must not be able to carry personal data:
+# an identifier such as "customer", "privacy-desk" or "agent:7" passes; names
+# with spaces, e-mail addresses and anything holding a phone-length run of
+# digits do not.
+ACTOR = re.compile(r"[A-Za-z][A-Za-z0-9_.:-]{0,127}")  # MAX_ACTOR characters
+NOTICE_VERSION = re.compile(r"[A-Za-z0-9._-]{0,64}")
+PHONE_LIKE = re.compile(r"\d{7,}")
+
+
+def is_actor_identifier(actor: str) -> bool:
+    return bool(ACTOR.fullmatch(actor)) and not PHONE_LIKE.search(actor)
+
+
 def evidence_from_proto(message: cpb.ConsentEvidence, field: str, violations: Violations, has: bool) -> Evidence | None:
     now = utcnow()
     if not violations.check(has, field, "is required", "MISSING_FIELD"):
         return None
     ok = violations.enum(cpb.ConsentSource, message.source, f"{field}.source")
-    ok &= violations.check(len(message.notice_version) <= MAX_EVIDENCE_TEXT, f"{field}.notice_version",
-                           f"at most {MAX_EVIDENCE_TEXT} characters")
+    ok &= violations.check(bool(NOTICE_VERSION.fullmatch(message.notice_version)), f"{field}.notice_version",
+                           "letters, digits, '.', '_' or '-', at most 64", "INVALID_NOTICE_VERSION")
     actor = message.actor.strip()
-    ok &= violations.check(len(actor) <= MAX_ACTOR, f"{field}.actor", f"at most {MAX_ACTOR} characters")
-    # The actor is recorded in the ledger for ever: refuse what looks like an
-    # e-mail address or a phone number.
-    ok &= violations.check("@" not in actor and not valid_phone(actor.replace(" ", "")), f"{field}.actor",
+    ok &= violations.check(not actor or is_actor_identifier(actor), f"{field}.actor",
                            "must be a role or system identifier, not personal data", "PERSONAL_DATA_IN_ACTOR")
     capture = from_timestamp(message.capture_time, message.HasField("capture_time")) or now
     ok &= violations.check(capture <= now + timedelta(minutes=5), f"{field}.capture_time",
@@ -253,8 +265,8 @@ class ProfileServicer(api_grpc.ProfileServiceServicer):
     def DeleteCustomer(self, request, context):
         violations = Violations()
         violations.required(request.customer_id, "customer_id")
-        violations.check("@" not in request.actor and len(request.actor) <= MAX_ACTOR, "actor",
-                         "must be a role or system identifier of at most 128 characters")
+        violations.check(not request.actor.strip() or is_actor_identifier(request.actor.strip()), "actor",
+                         "must be a role or system identifier, not personal data", "PERSONAL_DATA_IN_ACTOR")
         _raise(violations)
 
         self.core.flush_decisions()

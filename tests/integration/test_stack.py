@@ -127,3 +127,26 @@ def test_consent_decisions_are_counted_by_reason_never_by_customer(stack, metric
         "couponry.purpose": "PERSONALIZED_OFFERS", "couponry.channel": "EMAIL",
         "couponry.decision.allowed": False, "couponry.decision.reason": "NO_CONSENT"}]
     assert customer_id not in str([dict(p.attributes) for p in points])
+
+
+def test_a_nul_character_in_an_id_is_bad_input_never_an_internal_error(stack):
+    # Found in review: PostgreSQL refuses NUL in text, which surfaced as INTERNAL.
+    from couponry.redemption.v1 import redemption_service_pb2 as redemption_api
+
+    stubs = Stubs(stack)
+    calls = [
+        lambda: stubs.profile.GetCustomer(profile_api.GetCustomerRequest(customer_id="c\x00")),
+        lambda: stubs.profile.AuthorizePersonalization(profile_api.AuthorizePersonalizationRequest(
+            customer_id="c\x00", purpose=consent_pb2.PURPOSE_PERSONALIZED_OFFERS, channel=money_pb2.CHANNEL_EMAIL)),
+        lambda: stubs.campaign.GetCampaign(campaign_api.GetCampaignRequest(campaign_id="c\x00")),
+        lambda: stubs.redemption.GetPromotion(redemption_api.GetPromotionRequest(promotion_id="p\x00")),
+        lambda: stubs.redemption.RollbackRedemption(redemption_api.RollbackRedemptionRequest(
+            redemption_id="r\x00", request_id="nul-1")),
+    ]
+    for call in calls:
+        error = rpc_error(call)
+        assert error.code in (grpc.StatusCode.INVALID_ARGUMENT, grpc.StatusCode.NOT_FOUND), error
+    # and an offer request for such a customer is refused, not "consent unavailable"
+    error = rpc_error(stubs.campaign.GetPersonalizedOffers, campaign_api.GetPersonalizedOffersRequest(
+        customer_id="c\x00", channel=money_pb2.CHANNEL_EMAIL))
+    assert error.code in (grpc.StatusCode.INVALID_ARGUMENT, grpc.StatusCode.NOT_FOUND)

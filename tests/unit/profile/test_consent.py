@@ -200,3 +200,30 @@ def test_consent_history_pages(profile):
     flat = [s for page in pages for s in page]
     assert len(flat) == 6 and flat == sorted(flat)  # created + 5 changes
     assert all(len(page) <= 2 for page in pages)
+
+
+@pytest.mark.parametrize("actor", [
+    "+49 151 1234-5678", "+49 (151) 12345678", "004915112345678", "Ada Lovelace", "ada.lovelace at example.com",
+    "agent@example.org", "staff:015112345678"])
+def test_personal_data_cannot_reach_the_ledger_through_the_actor(profile, actor):
+    # Found in review: only strict E.164 numbers and '@' were refused.
+    cid = profile.create().customer_id
+    error = bad(lambda: profile.stub.SetConsent(api.SetConsentRequest(
+        customer_id=cid, purpose=cpb.PURPOSE_MARKETING, channel=money_pb2.CHANNEL_EMAIL,
+        state=cpb.CONSENT_STATE_GRANTED,
+        evidence=cpb.ConsentEvidence(source=cpb.CONSENT_SOURCE_SUPPORT, notice_version="2026-11", actor=actor))))
+    assert (error.code, error.reason) == (grpc.StatusCode.INVALID_ARGUMENT, "PERSONAL_DATA_IN_ACTOR")
+
+
+def test_identifiers_are_accepted_as_actors_and_notice_versions_are_checked(profile):
+    cid = profile.create().customer_id
+    for actor in ("customer", "privacy-desk", "agent:7", "system:crm-import"):
+        profile.stub.SetConsent(api.SetConsentRequest(
+            customer_id=cid, purpose=cpb.PURPOSE_MARKETING, channel=money_pb2.CHANNEL_EMAIL,
+            state=cpb.CONSENT_STATE_GRANTED,
+            evidence=cpb.ConsentEvidence(source=cpb.CONSENT_SOURCE_SUPPORT, notice_version="2026-11", actor=actor)))
+    error = bad(lambda: profile.stub.SetConsent(api.SetConsentRequest(
+        customer_id=cid, purpose=cpb.PURPOSE_MARKETING, channel=money_pb2.CHANNEL_EMAIL,
+        state=cpb.CONSENT_STATE_GRANTED,
+        evidence=cpb.ConsentEvidence(source=cpb.CONSENT_SOURCE_WEB, notice_version="v1 for Ada Lovelace"))))
+    assert error.reason == "INVALID_NOTICE_VERSION"
