@@ -115,7 +115,35 @@ class OfferEngine:
             draft.offers.append(offer)
         if not draft.offers:
             draft.reason = skip_reasons[0] if skip_reasons else pb.NO_OFFER_REASON_NO_ELIGIBLE_CAMPAIGN
+            return draft
+        self._confirm_consent(customer_id, channel, draft)
         return draft
+
+    def _confirm_consent(self, customer_id: str, channel: int, draft: Draft) -> None:
+        """Asks profile again once codes exist, before anything is handed out.
+
+        Consent withdrawn while the codes were being issued may have reached
+        redemption before the codes did, and its void would have missed them.
+        Asking again after issue closes that window: a withdrawal before this
+        answer is seen here, one after it finds the codes already minted.
+        """
+        with self.telemetry.span("campaign.confirm_consent"):
+            try:
+                consent = self.peers.authorize_personalization(customer_id, channel)
+            except ConsentUnavailable:
+                consent = None
+        if consent is not None and consent.allowed:
+            return
+        if consent is not None:
+            # Withdrawn meanwhile: the codes just minted must not stay usable.
+            self.peers.void_subject_codes(draft.subject_ref, f"offers-withdrawn:{draft.decision_id}")
+            draft.consent_reason = consent.reason
+            draft.consent_decision_id, draft.consent_ledger_sequence = consent.decision_id, consent.ledger_sequence
+        for offer in draft.offers:
+            self._release_cap_slot(offer.offer_id)
+        draft.offers.clear()
+        draft.reason = (pb.NO_OFFER_REASON_CONSENT_DENIED if consent is not None
+                        else pb.NO_OFFER_REASON_CONSENT_UNAVAILABLE)
 
     def _reserve_cap_slot(self, target: Targeting, draft: Draft, slot: str, now: datetime) -> bool:
         """Takes one of the subject's offers in the campaign's cap window, or refuses.

@@ -82,6 +82,15 @@ class PeerClients:
                               "the redemption service could not register the promotion; retry activation") from None
         return response.promotion.promotion_id
 
+    def void_subject_codes(self, subject_ref: str, request_id: str) -> None:
+        """Best effort: profile's own cascade voids them too, retried until acknowledged."""
+        stub = redemption_service_pb2_grpc.RedemptionServiceStub(self._peers.channel("redemption"))
+        try:
+            stub.VoidSubjectCodes(redemption_service_pb2.VoidSubjectCodesRequest(
+                subject_ref=subject_ref, request_id=request_id))
+        except grpc.RpcError:
+            pass
+
     def issue_code(self, promotion_id: str, subject_ref: str, validity_hours: int, request_id: str):
         stub = redemption_service_pb2_grpc.RedemptionServiceStub(self._peers.channel("redemption"))
         try:
