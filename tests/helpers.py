@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import socket
 
 import grpc
@@ -14,10 +15,32 @@ from couponry_runtime.errors import RichError, parse_rpc_error
 POSTGRES_URL = os.environ.get("COUPONRY_TEST_DATABASE_URL")
 
 
+def _ephemeral_floor() -> int:
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as ports:
+            return int(ports.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A free port below the ephemeral range.
+
+    A port the kernel handed out as ephemeral can be taken by any outgoing
+    connection (to PostgreSQL, between services) between picking it and
+    binding it; ports below that range are never handed to clients.
+    """
+    floor = _ephemeral_floor()
+    low = max(1024, floor - 12000)
+    for _ in range(200):
+        port = random.randrange(low, floor)
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port below the ephemeral range")
 
 
 def channel_to(service) -> grpc.Channel:

@@ -118,7 +118,10 @@ def create_server(
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     reflection.enable_server_reflection(
         (parts.full_name, health.SERVICE_NAME, reflection.SERVICE_NAME), server)
-    port = server.add_secure_port(address, credentials) if credentials else server.add_insecure_port(address)
+    try:
+        port = server.add_secure_port(address, credentials) if credentials else server.add_insecure_port(address)
+    except RuntimeError as error:  # grpc reports a failed bind as RuntimeError
+        raise OSError(f"cannot bind {address}") from error
     if port == 0:
         raise OSError(f"cannot bind {address}")
     return server, port, health_servicer
