@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from couponry_runtime.channels import plain_channel
 from couponry_runtime.server import configure_logging, start_service, wait_for_shutdown
 from couponry_runtime.settings import SERVICE_NAMES, Settings
 from couponry_runtime.tls import channel_credentials
@@ -123,9 +124,7 @@ def health(
     settings = Settings()
     address = target or settings.target(service)
     full_name = definition(service).full_name
-    credentials = channel_credentials(settings)
-    channel = grpc.secure_channel(address, credentials) if credentials else grpc.insecure_channel(address)
-    with channel:
+    with plain_channel(address, channel_credentials(settings)) as channel:
         try:
             status = health_pb2_grpc.HealthStub(channel).Check(
                 health_pb2.HealthCheckRequest(service=full_name), timeout=timeout).status

@@ -17,15 +17,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import grpc
-from opentelemetry.instrumentation.grpc import client_interceptor, grpcext
 
 from couponry.campaign.v1.campaign_service_pb2_grpc import CampaignServiceStub
 from couponry.profile.v1.profile_service_pb2_grpc import ProfileServiceStub
 from couponry.redemption.v1.redemption_service_pb2_grpc import RedemptionServiceStub
 from couponry.segmentation.v1.segmentation_service_pb2_grpc import SegmentationServiceStub
-from couponry_runtime.channels import SERVICE_CONFIG
+from couponry_runtime.channels import open_channel
 from couponry_runtime.errors import RichError, parse_rpc_error
-from couponry_runtime.interceptors import DefaultDeadlineInterceptor
 from couponry_runtime.settings import SERVICE_NAMES, Settings
 from couponry_runtime.tls import channel_credentials
 
@@ -60,7 +58,8 @@ class Couponry:
         missing = set(SERVICE_NAMES) - set(targets)
         if missing:
             raise ValueError(f"no target for {', '.join(sorted(missing))}")
-        self._channels = {name: self._open(targets[name], timeout_seconds, credentials) for name in SERVICE_NAMES}
+        self._channels = {name: open_channel(targets[name], None, timeout_seconds, credentials)
+                          for name in SERVICE_NAMES}
         self.profile = ProfileServiceStub(self._channels["profile"])
         self.segmentation = SegmentationServiceStub(self._channels["segmentation"])
         self.campaign = CampaignServiceStub(self._channels["campaign"])
@@ -73,14 +72,6 @@ class Couponry:
         settings = Settings()
         return cls({name: settings.target(name) for name in SERVICE_NAMES}, timeout_seconds=timeout_seconds,
                    credentials=channel_credentials(settings))
-
-    @staticmethod
-    def _open(target: str, timeout_seconds: float, credentials: grpc.ChannelCredentials | None) -> grpc.Channel:
-        options = [("grpc.service_config", SERVICE_CONFIG), ("grpc.enable_retries", 1)]
-        channel = (grpc.secure_channel(target, credentials, options=options) if credentials is not None
-                   else grpc.insecure_channel(target, options=options))
-        with_deadline = grpc.intercept_channel(channel, DefaultDeadlineInterceptor(timeout_seconds))
-        return grpcext.intercept_channel(with_deadline, client_interceptor())
 
     def close(self) -> None:
         for channel in self._channels.values():

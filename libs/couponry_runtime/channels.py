@@ -7,7 +7,7 @@ import threading
 from collections.abc import Callable
 
 import grpc
-from opentelemetry.instrumentation.grpc import grpcext
+from opentelemetry.instrumentation.grpc import client_interceptor, grpcext
 
 from .interceptors import DefaultDeadlineInterceptor
 from .telemetry import Telemetry
@@ -28,19 +28,28 @@ SERVICE_CONFIG = json.dumps({
 })
 
 
-def open_channel(target: str, telemetry: Telemetry, timeout_seconds: float,
+def plain_channel(target: str, credentials: grpc.ChannelCredentials | None = None,
+                  options: list[tuple[str, object]] | None = None) -> grpc.Channel:
+    """A bare channel: TLS when credentials are given, plaintext otherwise."""
+    if credentials is not None:
+        return grpc.secure_channel(target, credentials, options=options)
+    return grpc.insecure_channel(target, options=options)
+
+
+def open_channel(target: str, telemetry: Telemetry | None, timeout_seconds: float,
                  credentials: grpc.ChannelCredentials | None = None) -> grpc.Channel:
-    options = [
+    """A channel with retries, a default deadline and client spans (under the
+    service's tracer provider, or the process's global one without `telemetry`)."""
+    channel = plain_channel(target, credentials, options=[
         ("grpc.service_config", SERVICE_CONFIG),
         ("grpc.enable_retries", 1),
         ("grpc.keepalive_time_ms", 30_000),
-    ]
-    channel = (grpc.secure_channel(target, credentials, options=options) if credentials is not None
-               else grpc.insecure_channel(target, options=options))
+    ])
     # The deadline is applied first so the client span covers the whole call
     # with its deadline; OpenTelemetry's client interceptor is a grpcext one.
     with_deadline = grpc.intercept_channel(channel, DefaultDeadlineInterceptor(timeout_seconds))
-    return grpcext.intercept_channel(with_deadline, telemetry.client_interceptor())
+    tracing = telemetry.client_interceptor() if telemetry is not None else client_interceptor()
+    return grpcext.intercept_channel(with_deadline, tracing)
 
 
 class Peers:

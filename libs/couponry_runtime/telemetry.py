@@ -67,8 +67,6 @@ class Instruments:
         self.redemption_attempts = meter.create_counter(
             "couponry.redemption.attempts", unit="{attempt}",
             description="Validate, reserve and redeem attempts by operation, outcome and reason")
-        self.outbox_pending = meter.create_up_down_counter(
-            "couponry.outbox.pending", unit="{message}", description="Messages waiting for a peer to acknowledge")
 
 
 class Telemetry:
