@@ -14,7 +14,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import grpc
-from apscheduler.schedulers.background import BackgroundScheduler
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
@@ -24,6 +23,7 @@ from .convert import utcnow
 from .db import Database
 from .idempotency import IdempotentWrites
 from .interceptors import DeadlinePropagationInterceptor, ErrorInterceptor
+from .jobs import Scheduler
 from .settings import Settings
 from .telemetry import Telemetry
 
@@ -39,6 +39,7 @@ class ServiceContext:
     telemetry: Telemetry
     database: Database
     peers: Peers
+    scheduler: Scheduler
 
 
 @dataclass
@@ -47,8 +48,7 @@ class ServiceParts:
 
     full_name: str
     register: Callable[[grpc.Server], None]
-    start_jobs: Callable[[], None] = lambda: None
-    stop_jobs: Callable[[], None] = lambda: None
+    stop_jobs: Callable[[], None] = lambda: None  # background work of its own to end on shutdown
     extra: dict = field(default_factory=dict)
     idempotency: IdempotentWrites | None = None  # its stored responses are purged on a schedule
 
@@ -73,7 +73,6 @@ class RunningService:
     health: health.HealthServicer
     context: ServiceContext
     parts: ServiceParts
-    scheduler: BackgroundScheduler | None = None
     _stopped: bool = False
 
     @property
@@ -87,8 +86,7 @@ class RunningService:
         self._stopped = True
         grace = self.context.settings.shutdown_grace_seconds if grace is None else grace
         self.health.enter_graceful_shutdown()
-        if self.scheduler is not None:
-            self.scheduler.shutdown(wait=False)
+        self.context.scheduler.stop()
         self.parts.stop_jobs()
         self.server.stop(grace).wait()
         self.context.peers.close()
@@ -138,7 +136,7 @@ def start_service(
     url, schema = settings.database_url_for(definition.name)
     database = Database.open(url, schema, definition.migrations)
     peers = Peers(settings.target, telemetry, settings.rpc_timeout_seconds, tls.channel_credentials(settings))
-    context = ServiceContext(definition.name, settings, telemetry, database, peers)
+    context = ServiceContext(definition.name, settings, telemetry, database, peers, Scheduler(definition.name))
     try:
         parts = definition.build(context)
         bind_port = settings.port(definition.name) if port is None else port
@@ -149,36 +147,28 @@ def start_service(
         peers.close()
         database.close()
         raise
+    _schedule_runtime_jobs(context, parts)
     server.start()
-    scheduler = None
     if settings.scheduler_enabled:
-        parts.start_jobs()
-        scheduler = _runtime_jobs(parts, settings)
+        context.scheduler.start()
     for name in (parts.full_name, ""):
         health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
     log.info("%s service ready on %s:%d", definition.name, settings.host, bound)
-    return RunningService(definition.name, server, bound, health_servicer, context, parts, scheduler)
+    return RunningService(definition.name, server, bound, health_servicer, context, parts)
 
 
-def _runtime_jobs(parts: ServiceParts, settings: Settings) -> BackgroundScheduler | None:
+def _schedule_runtime_jobs(context: ServiceContext, parts: ServiceParts) -> None:
     """Jobs every service has: today, expiring stored idempotent responses."""
     if parts.idempotency is None:
-        return None
-    idempotency = parts.idempotency
+        return
+    idempotency, retention = parts.idempotency, timedelta(hours=context.settings.idempotency_retention_hours)
 
     def purge() -> None:
-        try:
-            purged = idempotency.purge(utcnow() - timedelta(hours=settings.idempotency_retention_hours))
-            if purged:
-                log.info("purged %d expired idempotency keys", purged)
-        except Exception as error:  # noqa: BLE001 - a failed pass is retried next hour
-            log.error("idempotency purge failed: %s", type(error).__name__)
+        purged = idempotency.purge(utcnow() - retention)
+        if purged:
+            log.info("purged %d expired idempotency keys", purged)
 
-    scheduler = BackgroundScheduler(daemon=True)
-    scheduler.add_job(purge, "interval", hours=1, next_run_time=utcnow() + timedelta(minutes=1),
-                      max_instances=1, coalesce=True)
-    scheduler.start()
-    return scheduler
+    context.scheduler.every("idempotency-purge", 3600, purge, first_run=utcnow() + timedelta(minutes=1))
 
 
 def wait_for_shutdown(services: Iterable[RunningService]) -> None:

@@ -28,15 +28,14 @@ def build(context: ServiceContext) -> ServiceParts:
     core = ProfileCore(keys=keyring, secrets=keyring.secrets, config=config, decisions=decisions)
     dispatcher = Dispatcher(context.database, context.peers, config.outbox_batch_size,
                             config.outbox_max_backoff_seconds, config.outbox_call_timeout_seconds)
-    jobs = ProfileJobs(context.database, core, dispatcher, config)
+    jobs = ProfileJobs(context.database, core, dispatcher, config, context.scheduler)
     servicer = ProfileServicer(context.database, idempotency, core,
                                context.telemetry, on_outbox=jobs.wake_outbox)
     return ServiceParts(
         full_name=FULL_NAME,
         idempotency=idempotency,
         register=lambda server: profile_service_pb2_grpc.add_ProfileServiceServicer_to_server(servicer, server),
-        start_jobs=jobs.start,
-        stop_jobs=lambda: (jobs.stop(), decisions.stop()),
+        stop_jobs=decisions.stop,
         extra={"servicer": servicer, "core": core, "dispatcher": dispatcher, "jobs": jobs, "keyring": keyring},
     )
 

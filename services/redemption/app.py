@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from couponry.redemption.v1 import redemption_service_pb2, redemption_service_pb2_grpc
+from couponry_runtime.convert import utcnow
 from couponry_runtime.idempotency import IdempotentWrites
 from couponry_runtime.server import ServiceContext, ServiceDefinition, ServiceParts
 
 from .config import RedemptionSettings
-from .jobs import Jobs
+from .jobs import run_expiry
 from .repository import idempotency_keys
 from .servicer import RedemptionServicer
 
@@ -21,14 +22,13 @@ def build(context: ServiceContext) -> ServiceParts:
     cfg = RedemptionSettings()
     servicer = RedemptionServicer(context.database, idempotency, cfg,
                                   context.telemetry.instruments)
-    jobs = Jobs(context.database, cfg.expiry_interval_seconds)
+    context.scheduler.every("expiry", cfg.expiry_interval_seconds, lambda: run_expiry(context.database),
+                            first_run=utcnow())
     return ServiceParts(
         full_name=FULL_NAME,
         idempotency=idempotency,
         register=lambda server: redemption_service_pb2_grpc.add_RedemptionServiceServicer_to_server(servicer, server),
-        start_jobs=jobs.start,
-        stop_jobs=jobs.stop,
-        extra={"servicer": servicer, "jobs": jobs, "config": cfg},
+        extra={"servicer": servicer, "config": cfg},
     )
 
 
