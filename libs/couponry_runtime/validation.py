@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from google.protobuf.internal.enum_type_wrapper import EnumTypeWrapper
 
 from .errors import FieldViolation, InvalidArgument
 
-_CURRENCY = re.compile(r"^[A-Z]{3}$")
+# Active ISO 4217 currency codes: the only ones any service accepts, so that a
+# campaign cannot promise terms in a currency redemption would refuse. (XXX,
+# "no currency", is deliberately not among them.)
+CURRENCIES = frozenset("""
+AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP BYN BZD CAD CDF
+CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD
+HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD
+MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN
+PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY
+TTD TWD TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG
+""".split())
+
 MAX_PAGE_SIZE = 1000
 
 
@@ -39,13 +49,21 @@ class Violations:
             return False
         return True
 
-    def money(self, money, field: str, *, required: bool = False, currency: str | None = None) -> bool:
-        """A Money value: a known-shaped currency code and a non-negative amount."""
+    def currency(self, code: str, field: str) -> bool:
+        return self.check(code in CURRENCIES, field, "must be a known ISO 4217 currency code such as EUR",
+                          "INVALID_CURRENCY")
+
+    def money(self, money, field: str, *, required: bool = False, currency: str | None = None,
+              max_minor: int | None = None) -> bool:
+        """A Money value: a known currency, a non-negative amount (at most
+        `max_minor`), and `currency` if one is required."""
         if money is None or (not money.currency_code and money.amount_minor == 0):
             return self.check(not required, field, "is required", "MISSING_FIELD")
-        ok = self.check(bool(_CURRENCY.match(money.currency_code)), f"{field}.currency_code",
-                        "must be an ISO 4217 code such as EUR", "INVALID_CURRENCY")
+        ok = self.currency(money.currency_code, f"{field}.currency_code")
         ok &= self.check(money.amount_minor >= 0, f"{field}.amount_minor", "must not be negative", "NEGATIVE_AMOUNT")
+        if max_minor is not None:
+            ok &= self.check(money.amount_minor <= max_minor, f"{field}.amount_minor", f"must be at most {max_minor}",
+                             "AMOUNT_TOO_LARGE")
         if currency and ok:
             ok &= self.check(money.currency_code == currency, f"{field}.currency_code",
                              f"must be {currency}", "CURRENCY_MISMATCH")

@@ -23,8 +23,7 @@ def validate_offer(offer: pb.OfferTemplate, field: str, v: Violations) -> None:
     if not v.enum(money_pb2.DiscountType, d.type, f"{field}.discount.type"):
         return
     currency = offer.currency_code
-    v.check(len(currency) == 3 and currency.isalpha() and currency.isupper(), f"{field}.currency_code",
-            "must be an ISO 4217 code such as EUR", "INVALID_CURRENCY")
+    v.currency(currency, f"{field}.currency_code")
     if d.type == money_pb2.DISCOUNT_TYPE_PERCENT:
         v.check(1 <= d.percent <= 100, f"{field}.discount.percent", "must be between 1 and 100")
         v.money(d.percent_cap if d.HasField("percent_cap") else None, f"{field}.discount.percent_cap", currency=currency)

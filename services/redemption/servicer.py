@@ -37,16 +37,6 @@ from .domain import (
     well_formed,
 )
 
-# Active ISO 4217 currency codes (plus XXX, "no currency", never accepted on orders).
-CURRENCIES = frozenset("""
-AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP BYN BZD CAD CDF
-CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD
-HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD
-MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN
-PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY
-TTD TWD TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG
-""".split())
-
 MAX_ID = 128
 MAX_LINES = 500
 MAX_QUANTITY = 100_000
@@ -71,24 +61,12 @@ def _identifier(violations: Violations, value: str, field: str, *, required: boo
                      f"must be 1 to {MAX_ID} printable ASCII characters without spaces")
 
 
-def _currency(violations: Violations, code: str, field: str) -> bool:
-    return violations.check(code in CURRENCIES, field, "must be a known ISO 4217 currency code", "INVALID_CURRENCY")
-
-
 def _money(violations: Violations, money: money_pb2.Money | None, field: str, cfg: RedemptionSettings, *,
            currency: str | None, required: bool = False) -> int | None:
     """The amount of a Money field in `currency`, or None if unset/invalid."""
-    if money is None or (not money.currency_code and money.amount_minor == 0):
-        violations.check(not required, field, "is required", "MISSING_FIELD")
-        return None
-    ok = _currency(violations, money.currency_code, f"{field}.currency_code")
-    ok &= violations.check(money.amount_minor >= 0, f"{field}.amount_minor", "must not be negative", "NEGATIVE_AMOUNT")
-    ok &= violations.check(money.amount_minor <= cfg.max_amount_minor, f"{field}.amount_minor",
-                           f"must be at most {cfg.max_amount_minor}", "AMOUNT_TOO_LARGE")
-    if ok and currency and money.currency_code != currency:
-        violations.add(f"{field}.currency_code", f"must be {currency}", "CURRENCY_MISMATCH")
-        ok = False
-    return money.amount_minor if ok else None
+    ok = violations.money(money, field, required=required, currency=currency, max_minor=cfg.max_amount_minor)
+    present = money is not None and bool(money.currency_code or money.amount_minor)
+    return money.amount_minor if ok and present else None
 
 
 def _code_key(violations: Violations, raw: str, field: str = "code") -> str | None:
@@ -172,7 +150,7 @@ def _promotion_values(promotion: ppb.Promotion, cfg: RedemptionSettings) -> dict
     _identifier(violations, promotion.campaign_id, "promotion.campaign_id", required=False)
     currency = promotion.currency_code
     currency_ok = violations.required(currency, "promotion.currency_code") and \
-        _currency(violations, currency, "promotion.currency_code")
+        violations.currency(currency, "promotion.currency_code")
     cur = currency if currency_ok else None
     d = promotion.discount
     values: dict[str, Any] = dict(percent=0, percent_cap_minor=None, amount_minor=None, gift_sku="")

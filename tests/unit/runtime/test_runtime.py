@@ -260,3 +260,17 @@ def test_a_callers_deadline_bounds_the_calls_made_to_serve_it():
         inner_server.stop(0)
     assert 0 < seen[0] <= 0.5
     assert 5 < seen[1] <= 31
+
+
+def test_money_needs_a_known_currency_and_respects_its_bounds():
+    from couponry.type.v1 import money_pb2
+    from couponry_runtime.validation import Violations
+
+    checks = Violations()
+    assert not checks.money(money_pb2.Money(currency_code="ABC", amount_minor=1), "price")
+    assert not checks.money(money_pb2.Money(currency_code="EUR", amount_minor=11), "total", max_minor=10)
+    assert not checks.money(money_pb2.Money(currency_code="USD", amount_minor=1), "fee", currency="EUR")
+    assert checks.money(money_pb2.Money(currency_code="EUR", amount_minor=10), "ok", max_minor=10, currency="EUR")
+    assert [(v.field, v.reason) for v in checks.items] == [
+        ("price.currency_code", "INVALID_CURRENCY"), ("total.amount_minor", "AMOUNT_TOO_LARGE"),
+        ("fee.currency_code", "CURRENCY_MISMATCH")]
