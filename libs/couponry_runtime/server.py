@@ -134,7 +134,8 @@ def start_service(
     """Migrate, build, bind and start one service; reports SERVING when ready."""
     telemetry = telemetry or Telemetry(definition.name)
     url, schema = settings.database_url_for(definition.name)
-    database = Database.open(url, schema, definition.migrations)
+    # A handler thread may pin a connection of its own (Database.pinned).
+    database = Database.open(url, schema, definition.migrations, pinned=settings.max_workers)
     peers = Peers(settings.target, telemetry, settings.rpc_timeout_seconds, tls.channel_credentials(settings))
     context = ServiceContext(definition.name, settings, telemetry, database, peers, Scheduler(definition.name))
     try:

@@ -90,8 +90,19 @@ def _is_separator(char: str) -> bool:
     return char in _SEPARATORS or unicodedata.category(char) in ("Zs", "Pd", "Cc", "Cf")
 
 
+# ASCII input (nearly every code typed or scanned) is already in NFKC form,
+# so one table does its whole normalization: separators out, look-alikes folded.
+_ASCII_KEY = {**{ord(c): None for c in map(chr, range(128)) if _is_separator(c)}, **_FOLD}
+
+
 def normalize_code(raw: str) -> str:
     """The lookup key of a code as minted or as typed."""
+    if raw.isascii():
+        return raw.upper().translate(_ASCII_KEY)
+    return _normalize_any(raw)
+
+
+def _normalize_any(raw: str) -> str:
     text = unicodedata.normalize("NFKC", raw).upper()
     return "".join(c for c in unicodedata.normalize("NFKC", text) if not _is_separator(c)).translate(_FOLD)
 

@@ -723,9 +723,9 @@ def run_attempt(database: Database, method: str, request: Message, response_type
     request_hash = fingerprint(request)
     stored_responses = IdempotentWrites(database, idempotency_keys)
     try:
-        # A bare connection rather than an ORM session: these writes are all
-        # plain SQL, and this path runs on every checkout.
-        with database.engine.begin() as session:
+        # A bare connection rather than an ORM session (these writes are all
+        # plain SQL), and the handler thread's own: this runs on every checkout.
+        with database.pinned() as session:
             def store(hot: Hot, response: R) -> None:
                 hot.execute("idempotency", method=method, request_id=request_id, request_hash=request_hash,
                             response=response.SerializeToString(), create_time=hot.time(utcnow()))

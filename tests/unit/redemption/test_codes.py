@@ -83,6 +83,16 @@ def test_look_alikes_in_a_prefix_read_as_the_same_code():
     assert normalize_code(display.replace("O", "0").replace("1", "I")) == key and well_formed(key)
 
 
+@settings(max_examples=500)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=40))
+def test_ascii_fast_path_normalizes_exactly_like_the_unicode_path(text):
+    # Codes typed in plain ASCII skip Unicode normalization; they must still
+    # reach the very key the full path gives, or a code would redeem twice.
+    from couponry_services.redemption.domain import _normalize_any
+
+    assert normalize_code(text) == _normalize_any(text)
+
+
 @given(st.text(max_size=30))
 def test_random_text_is_rarely_well_formed_and_never_crashes(text):
     key = normalize_code(text)

@@ -109,6 +109,38 @@ def test_redeem_retry_returns_the_first_result(redemption):
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT and reason_of(caught.value) == "MISSING_REQUEST_ID"
 
 
+@pytest.mark.postgres_only
+def test_a_lost_database_connection_fails_unavailable_and_the_retry_redeems_once(redemption, settings):
+    # Checkout handlers keep a connection of their own between calls; when the
+    # database drops it, the call fails retryably and the retry redeems once.
+    from sqlalchemy import create_engine, text
+
+    from tests.helpers import POSTGRES_URL
+
+    promotion = redemption.promotion(code_type=ppb.CODE_TYPE_SHARED, per_code_limit=0)
+    [shared] = redemption.mint(promotion.promotion_id, 1)
+    redemption.redeem(shared, "s-warm")  # the handler thread now holds its connection
+    admin = create_engine(POSTGRES_URL)
+    with admin.begin() as connection:
+        killed = connection.execute(text(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = :name"),
+            {"name": f"couponry-{settings.database_schema_prefix}redemption"}).scalar()
+    admin.dispose()
+    assert killed >= 1
+    request = api.RedeemCodeRequest(code=shared, subject_ref="s", order=order(order_id="o-lost"), request_id="pay-lost")
+    outcomes = []
+    for _ in range(20):  # each handler thread finds its own dead connection once
+        try:
+            outcomes.append(redemption.stub.RedeemCode(request, timeout=10).redemption)
+            break
+        except grpc.RpcError as error:
+            assert (error.code(), reason_of(error)) == (grpc.StatusCode.UNAVAILABLE, "DATABASE_UNAVAILABLE")
+    assert outcomes, "the retries never got through"
+    assert redemption.stub.RedeemCode(request).redemption == outcomes[0]
+    assert redemption.get_promotion(promotion.promotion_id).redemption_count == 2
+    redemption.consistent(promotion.promotion_id)
+
+
 def test_mint_publish_list_and_case_insensitive_redeem(redemption):
     promotion = redemption.promotion(code_pattern=ppb.CodePattern(prefix="spring-", pattern="####-####"))
     sample = redemption.mint(promotion.promotion_id, 25)

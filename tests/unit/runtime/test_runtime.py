@@ -274,3 +274,59 @@ def test_money_needs_a_known_currency_and_respects_its_bounds():
     assert [(v.field, v.reason) for v in checks.items] == [
         ("price.currency_code", "INVALID_CURRENCY"), ("total.amount_minor", "AMOUNT_TOO_LARGE"),
         ("fee.currency_code", "CURRENCY_MISMATCH")]
+
+
+def test_pinned_transactions_commit_whole_or_not_at_all(writes):
+    db, effects, _idem = writes
+    with db.pinned() as connection:
+        connection.execute(effects.insert().values(note="kept"))
+    with pytest.raises(RuntimeError), db.pinned() as connection:
+        connection.execute(effects.insert().values(note="dropped"))
+        raise RuntimeError("refused half-way")
+    with db.read() as session:
+        assert [row.note for row in session.execute(effects.select())] == ["kept"]
+
+
+def _backend_pid(db: Database) -> int:
+    from sqlalchemy import text
+
+    with db.pinned() as connection:
+        return connection.execute(text("SELECT pg_backend_pid()")).scalar()
+
+
+@pytest.mark.postgres_only
+def test_a_thread_keeps_its_pinned_connection_and_threads_never_share_one(writes):
+    import threading
+
+    db, _effects, _idem = writes
+    first = _backend_pid(db)
+    assert _backend_pid(db) == first
+    others = []
+    worker = threading.Thread(target=lambda: others.extend([_backend_pid(db), _backend_pid(db)]))
+    worker.start()
+    worker.join()
+    assert others[0] == others[1] != first
+
+
+@pytest.mark.postgres_only
+def test_a_broken_pinned_connection_is_replaced_and_close_gives_every_pin_back(writes):
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import DBAPIError
+
+    from tests.helpers import POSTGRES_URL
+
+    db, _effects, _idem = writes
+    pid = _backend_pid(db)
+    admin = create_engine(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    with pytest.raises(DBAPIError) as caught:
+        _backend_pid(db)
+    assert caught.value.connection_invalidated
+    replacement = _backend_pid(db)
+    assert replacement != pid
+    db.close()
+    with admin.begin() as connection:
+        assert connection.execute(text("SELECT count(*) FROM pg_stat_activity WHERE pid = :pid"),
+                                  {"pid": replacement}).scalar() == 0
+    admin.dispose()
