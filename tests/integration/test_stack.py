@@ -47,6 +47,20 @@ def test_every_service_reports_serving_and_answers_reflection(stack, name):
     assert FULL_NAMES[name] in set(ProtoReflectionDescriptorDatabase(channel).get_services())
 
 
+def test_health_probes_and_reflection_leave_no_spans_but_calls_do(start, spans):
+    from couponry.segmentation.v1 import segmentation_service_pb2_grpc as segmentation_grpc
+
+    service = start("segmentation")
+    channel = channel_to(service)
+    for _ in range(3):
+        health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(), timeout=2)
+    assert FULL_NAMES["segmentation"] in ProtoReflectionDescriptorDatabase(channel).get_services()
+    segmentation_grpc.SegmentationServiceStub(channel).ListSegments(segmentation_api.ListSegmentsRequest(), timeout=5)
+    names = [span.name for span in spans.get_finished_spans()]
+    assert f"/{FULL_NAMES['segmentation']}/ListSegments" in names
+    assert not [name for name in names if "grpc.health" in name or "grpc.reflection" in name], names
+
+
 def test_a_stopping_service_reports_not_serving_before_it_goes(start):
     service = start("segmentation")
     health = health_pb2_grpc.HealthStub(channel_to(service))
