@@ -7,9 +7,18 @@
 * RedeemCode over gRPC against a real server on loopback;
 
 each on distinct codes of one promotion and on one hot shared code, with
-throughput, p50/p99 latency and the ratio to the floor; then a check that no
-limit was exceeded (counters equal to successes, consistency RPC, no code
-over its uses); and bulk minting of 100k codes in one MintCodes call.
+throughput, p50/p99 latency and the ratio to the floor; and
+
+* a bare gRPC echo (a server with no handler code and no database), which
+  shows what a Python gRPC round trip costs by itself on the machine.
+
+The floor and RedeemCode alternate over several rounds and the ratio is the
+median of each round's ratio, so that drift in the machine's load hits both
+sides alike. Each phase also reports CPU per call (of the process measured
+and of the whole machine), and the run ends with the ceiling those figures
+put on one Python server process, a check that no limit was exceeded
+(counters equal to successes, consistency RPC, no code over its uses) and
+bulk minting of 100k codes in one MintCodes call.
 
 Everything lives in a schema of its own that is dropped at the end.
 
@@ -22,6 +31,7 @@ import argparse
 import hashlib
 import multiprocessing
 import os
+import statistics
 import sys
 import tempfile
 import threading
@@ -43,8 +53,10 @@ class Phase:
     latencies: list[float] = field(default_factory=list)
     failures: dict[str, int] = field(default_factory=dict)
     elapsed: float = 0.0
-    server_cpu_ms: float | None = None  # server process CPU per successful redeem
-    server_cores: float | None = None  # server process CPU use, in cores
+    cpu_ms: float | None = None  # CPU of the measured process(es) per successful call
+    cores: float | None = None  # CPU use of the measured process(es), in cores
+    machine_ms: float | None = None  # CPU of the whole machine per successful call
+    machine_cores: float | None = None  # CPU use of the whole machine, in cores
 
     @property
     def ok(self) -> int:
@@ -59,6 +71,29 @@ class Phase:
             return 0.0
         ordered = sorted(self.latencies)
         return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+
+def machine_cpu_seconds() -> float | None:
+    """Busy (non-idle) CPU time of the whole machine, from /proc/stat (Linux); None elsewhere."""
+    try:
+        ticks = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+        return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def measured(pids: list[int], run) -> Phase:
+    """Runs a phase and records its CPU: of the processes `pids` and of the whole machine."""
+    before, machine_before = [process_cpu_seconds(pid) for pid in pids], machine_cpu_seconds()
+    phase = run()
+    after, machine_after = [process_cpu_seconds(pid) for pid in pids], machine_cpu_seconds()
+    if phase.ok and None not in before + after:
+        used = sum(after) - sum(before)
+        phase.cpu_ms, phase.cores = used / phase.ok * 1000, used / phase.elapsed
+    if phase.ok and machine_before is not None and machine_after is not None:
+        used = machine_after - machine_before
+        phase.machine_ms, phase.machine_cores = used / phase.ok * 1000, used / phase.elapsed
+    return phase
 
 
 def process_cpu_seconds(pid: int) -> float | None:
@@ -128,16 +163,50 @@ class CodeFeed:
             return self._codes[self._next - 1]
 
 
+@dataclass
+class Result:
+    """Phases of one kind over every round, merged, with medians of their CPU figures."""
+
+    name: str
+    phases: list[Phase] = field(default_factory=list)
+
+    def add(self, phase: Phase) -> None:
+        self.phases.append(phase)
+
+    @property
+    def merged(self) -> Phase:
+        total = Phase(self.name)
+        for phase in self.phases:
+            total.latencies += phase.latencies
+            total.elapsed += phase.elapsed
+            for reason, count in phase.failures.items():
+                total.failures[reason] = total.failures.get(reason, 0) + count
+        return total
+
+    def median(self, attribute: str) -> float | None:
+        values = [getattr(p, attribute) for p in self.phases if getattr(p, attribute) is not None]
+        return statistics.median(values) if values else None
+
+
+def ratios(served: Result, floor: Result) -> list[float]:
+    """RedeemCode throughput over the floor's, round by round."""
+    return [s.throughput / f.throughput for s, f in zip(served.phases, floor.phases) if f.throughput]
+
+
 def _digest(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()[:32]
 
 
 def floor_worker(dsn: str, feed, promotion_id: str, discount: int):
     """The redeem transaction through the driver alone, with the service's own
-    SQL strings (couponry_services.redemption.hotpath). `feed` gives the code."""
-    from couponry_services.redemption.hotpath import POSTGRES_SQL as SQL
+    statements as it sends them to PostgreSQL
+    (couponry_services.redemption.hotpath.postgres_statement). `feed` gives the code."""
+    from couponry_services.redemption.hotpath import postgres_statement
 
     conn = psycopg.connect(dsn, autocommit=False)
+
+    def run(cur, name: str, **params):
+        cur.execute(*postgres_statement(name, **params))
 
     def redeem():
         code = feed()
@@ -152,36 +221,35 @@ def floor_worker(dsn: str, feed, promotion_id: str, discount: int):
         nf = "nf:s:" + _digest(subject)
         try:
             with conn.cursor() as cur:
-                cur.execute(SQL["bump"], dict(key="v:s:" + _digest(subject), window=now // 60))
+                run(cur, "bump", key="v:s:" + _digest(subject), window=now // 60)
                 cur.fetchone()
-                cur.execute(SQL["view"], dict(key=key, nf_subject=nf, nf_source=nf, nf_window=now // 600,
-                                              nf_previous=now // 600 - 1))
+                run(cur, "view", key=key, nf_subject=nf, nf_source=nf, nf_window=now // 600,
+                    nf_previous=now // 600 - 1)
                 view = cur.fetchone()
                 if view[1] is None:
                     conn.rollback()
                     return "CODE_NOT_FOUND"
                 stamp = datetime.now(UTC)
-                cur.execute(SQL["idempotency"], dict(method="RedeemCode", request_id=request_id,
-                                                     request_hash=request_id * 2, response=b"x" * 160,
-                                                     create_time=stamp))
-                cur.execute(SQL["redemption"], dict(
+                run(cur, "idempotency", method="RedeemCode", request_id=request_id,
+                    request_hash=request_id * 2, response=b"x" * 160, create_time=stamp)
+                run(cur, "redemption",
                     redemption_id=redemption_id, code=key, promotion_id=promotion_id, campaign_id="",
                     subject_ref=subject, order_id=order_id, order_total_minor=10_000, currency_code="EUR",
-                    discount_minor=discount, state=1, redeem_time=stamp, issue_time=view[10]))
-                cur.execute(SQL["attempt"], dict(
+                    discount_minor=discount, state=1, redeem_time=stamp, issue_time=view[10])
+                run(cur, "attempt",
                     attempt_time=stamp, action="REDEEM", outcome="SUCCESS", reason="", promotion_id=promotion_id,
                     campaign_id="", code=key, subject_ref=subject, order_id=order_id, order_total_minor=10_000,
                     currency_code="EUR", discount_minor=discount, delta_count=1, delta_discount_minor=discount,
-                    reference_id=redemption_id))
-                cur.execute(SQL["customer"], dict(promotion_id=promotion_id, subject_ref=subject, limit=1))
+                    reference_id=redemption_id)
+                run(cur, "customer", promotion_id=promotion_id, subject_ref=subject, limit=1)
                 if cur.fetchone() is None:
                     conn.rollback()
                     return "CUSTOMER_LIMIT_REACHED"
-                cur.execute(SQL["code"], dict(code=key))
+                run(cur, "code", code=key)
                 if cur.rowcount != 1:
                     conn.rollback()
                     return "CODE_EXHAUSTED"
-                cur.execute(SQL["promotion"], dict(promotion_id=promotion_id, discount=discount))
+                run(cur, "promotion", promotion_id=promotion_id, discount=discount)
                 if cur.rowcount != 1:
                     conn.rollback()
                     return "PROMOTION_LIMIT_REACHED"
@@ -216,6 +284,36 @@ def grpc_worker(target: str, feed, api, api_grpc, order_pb):
     return redeem, channel.close
 
 
+ECHO_SERVICE = "couponry.bench.v1.EchoService"
+
+
+def echo_serve(workers: int, ports, stop) -> None:
+    """Child process: a bare gRPC server that answers every call with its
+    request (no interceptors, no handler code, no database): what a Python
+    gRPC round trip costs on this machine by itself."""
+    from concurrent import futures
+
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=workers))
+    server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler(ECHO_SERVICE, {
+        "Echo": grpc.unary_unary_rpc_method_handler(lambda request, context: request)}),))
+    ports.put(server.add_insecure_port("127.0.0.1:0"))
+    server.start()
+    stop.wait()
+    server.stop(0)
+
+
+def echo_worker(target: str, payload: bytes):
+    channel = grpc.insecure_channel(target)
+    echo = channel.unary_unary(f"/{ECHO_SERVICE}/Echo")  # bytes in, bytes out
+    grpc.channel_ready_future(channel).result(timeout=10)
+
+    def call():
+        echo(payload, timeout=30)
+        return True
+
+    return call, channel.close
+
+
 def serve(settings: dict, ports, stop) -> None:
     """Child process: the redemption service until `stop` is set."""
     from couponry_runtime.server import start_service
@@ -234,12 +332,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", default=os.environ.get("COUPONRY_BENCH_DATABASE_URL", DEFAULT_URL),
                         help=f"PostgreSQL URL (default {DEFAULT_URL}); a scratch schema is created and dropped")
     parser.add_argument("--clients", type=int, default=8, help="concurrent client threads per phase (default 8)")
-    parser.add_argument("--seconds", type=float, default=8.0, help="duration of each measured phase (default 8)")
+    parser.add_argument("--seconds", type=float, default=5.0, help="duration of each measured phase (default 5)")
+    parser.add_argument("--rounds", type=int, default=5,
+                        help="interleaved floor/RedeemCode rounds per workload; the ratio is their median (default 5)")
     parser.add_argument("--replicas", type=int, default=1,
                         help="server processes (stateless replicas over the one database; default 1); "
                              "client threads are spread over them")
     parser.add_argument("--server-workers", type=int, default=0,
-                        help="gRPC worker threads of the server (default: same as --clients)")
+                        help="gRPC worker threads per server process (default: COUPONRY_MAX_WORKERS, "
+                             "else the service default of 16)")
     parser.add_argument("--mint", type=int, default=100_000, help="codes minted in one MintCodes call (default 100000)")
     args = parser.parse_args(argv)
     if not args.database_url.startswith(("postgres", "postgresql")):
@@ -262,7 +363,11 @@ def main(argv: list[str] | None = None) -> int:
     schema = f"{prefix}redemption"
     settings = dict(data_dir=Path(tempfile.mkdtemp(prefix="couponry-bench-")), database_url=args.database_url,
                     database_schema_prefix=prefix, scheduler_enabled=False, shutdown_grace_seconds=0,
-                    max_workers=args.server_workers or args.clients, host="127.0.0.1")
+                    host="127.0.0.1")
+    if args.server_workers:
+        settings["max_workers"] = args.server_workers
+    from couponry_runtime.settings import Settings
+    workers = Settings(**settings).max_workers
     dsn = args.database_url.replace("postgresql+psycopg://", "postgresql://", 1)
     # The server runs in a process of its own, as it would in production, so
     # that it does not share an interpreter lock with the client threads.
@@ -273,6 +378,10 @@ def main(argv: list[str] | None = None) -> int:
         servers.append(spawn.Process(target=serve, args=(settings, ports, stop), daemon=True))
         servers[-1].start()
     targets = [f"127.0.0.1:{ports.get(timeout=120)}" for _ in servers]
+    echo_ports = spawn.Queue()
+    echo_server = spawn.Process(target=echo_serve, args=(workers, echo_ports, stop), daemon=True)
+    echo_server.start()
+    echo_target = f"127.0.0.1:{echo_ports.get(timeout=60)}"
     target = targets[0]
     channel = grpc.insecure_channel(target)
     stub = api_grpc.RedemptionServiceStub(channel)
@@ -303,26 +412,31 @@ def main(argv: list[str] | None = None) -> int:
                                                          request_id="bench-hot")).sample_codes
 
         floor_dsn = f"{dsn}{'&' if '?' in dsn else '?'}options=-csearch_path%3D{schema}"
-        phases = []
-        for label, feed_for, promotion_id in (("distinct codes", (floor_feed.take, grpc_feed.take),
-                                               distinct.promotion_id),
-                                              ("one hot shared code", ((lambda: hot_code),) * 2, hot.promotion_id)):
-            floor = run_phase(f"bare SQL floor, {label}", args.clients, args.seconds,
-                              lambda i: floor_worker(floor_dsn, feed_for[0], promotion_id, 500))
-            cpu_before = sum(process_cpu_seconds(p.pid) or 0.0 for p in servers)
-            served = run_phase(f"RedeemCode over gRPC, {label}", args.clients, args.seconds,
-                               lambda i: grpc_worker(targets[i % len(targets)], feed_for[1], api, api_grpc,
-                                                     order_pb))
-            cpu_after = sum(process_cpu_seconds(p.pid) or 0.0 for p in servers) if cpu_before else None
-            if cpu_before is not None and cpu_after is not None and served.ok:
-                served.server_cpu_ms = (cpu_after - cpu_before) / served.ok * 1000
-                served.server_cores = (cpu_after - cpu_before) / served.elapsed
-            phases.append((label, floor, served))
+        payload = api.RedeemCodeRequest(code=hot_code, subject_ref=f"grpc-{uuid.uuid4().hex[:16]}",
+                                        order=order_pb("o-123456789012"), request_id=uuid.uuid4().hex
+                                        ).SerializeToString()
+        workloads = (("distinct codes", (floor_feed.take, grpc_feed.take), distinct.promotion_id),
+                     ("one hot shared code", ((lambda: hot_code),) * 2, hot.promotion_id))
+        floors = {label: Result(f"bare SQL floor, {label}") for label, _, _ in workloads}
+        served = {label: Result(f"RedeemCode over gRPC, {label}") for label, _, _ in workloads}
+        echoes = Result("bare gRPC echo (no handler, no database)")
+        # Floor and service alternate, round after round, so that a change in
+        # what else the machine is doing hits both sides of each ratio alike.
+        for _round in range(args.rounds):
+            for label, feed_for, promotion_id in workloads:
+                floors[label].add(measured([os.getpid()], lambda: run_phase(
+                    floors[label].name, args.clients, args.seconds,
+                    lambda i: floor_worker(floor_dsn, feed_for[0], promotion_id, 500))))
+                served[label].add(measured([p.pid for p in servers], lambda: run_phase(
+                    served[label].name, args.clients, args.seconds,
+                    lambda i: grpc_worker(targets[i % len(targets)], feed_for[1], api, api_grpc, order_pb))))
+            echoes.add(measured([echo_server.pid], lambda: run_phase(
+                echoes.name, args.clients, args.seconds, lambda i: echo_worker(echo_target, payload))))
 
         # Limits: counters equal successes, the log agrees, no code used twice.
         violations = []
-        for promotion, successes in ((distinct, phases[0][1].ok + phases[0][2].ok),
-                                     (hot, phases[1][1].ok + phases[1][2].ok)):
+        for promotion, label in ((distinct, "distinct codes"), (hot, "one hot shared code")):
+            successes = floors[label].merged.ok + served[label].merged.ok
             got = stub.GetPromotion(api.GetPromotionRequest(promotion_id=promotion.promotion_id)).promotion
             if got.redemption_count != successes:
                 violations.append(f"{promotion.display_name}: counter {got.redemption_count} != {successes} successes")
@@ -337,23 +451,45 @@ def main(argv: list[str] | None = None) -> int:
         if overused or negative:
             violations.append(f"{overused} codes redeemed beyond their uses, {negative} below zero")
 
-        report.append(f"PostgreSQL, {args.clients} client threads, {args.seconds:.0f} s per phase, "
-                      f"{args.replicas} server process{'es' if args.replicas > 1 else ''} with "
-                      f"{args.server_workers or args.clients} gRPC workers")
+        report.append(f"PostgreSQL, {args.clients} client threads, {args.rounds} interleaved rounds of "
+                      f"{args.seconds:g} s per phase, {args.replicas} server process"
+                      f"{'es' if args.replicas > 1 else ''} with {workers} gRPC workers")
         report.append("")
-        report.append("| phase | redeems | throughput /s | p50 ms | p99 ms | vs floor |")
-        report.append("| --- | ---: | ---: | ---: | ---: | ---: |")
-        for _label, floor, served in phases:
-            ratio = served.throughput / floor.throughput if floor.throughput else 0.0
-            for phase, vs in ((floor, "1.00"), (served, f"{ratio:.2f}")):
-                extra = f" (failures: {phase.failures})" if phase.failures else ""
-                report.append(f"| {phase.name}{extra} | {phase.ok} | {phase.throughput:.0f} | {phase.pct(0.5):.2f} "
-                              f"| {phase.pct(0.99):.2f} | {vs} |")
+        report.append("| phase | calls | throughput /s | p50 ms | p99 ms | vs floor | CPU ms/call: measured process "
+                      "| CPU ms/call: machine |")
+        report.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+
+        def row(result: Result, vs: str) -> str:
+            phase = result.merged
+            extra = f" (failures: {phase.failures})" if phase.failures else ""
+            cpu, machine = result.median("cpu_ms"), result.median("machine_ms")
+            return (f"| {phase.name}{extra} | {phase.ok} | {phase.throughput:.0f} | {phase.pct(0.5):.2f} "
+                    f"| {phase.pct(0.99):.2f} | {vs} | {'-' if cpu is None else f'{cpu:.2f}'} "
+                    f"| {'-' if machine is None else f'{machine:.2f}'} |")
+        for label, _, _ in workloads:
+            report.append(row(floors[label], "1.00"))
+            report.append(row(served[label], f"{statistics.median(ratios(served[label], floors[label])):.2f}"))
+        report.append(row(echoes, "-"))
         report.append("")
-        for label, _floor, served in phases:
-            if served.server_cpu_ms is not None:
-                report.append(f"Server process(es) during RedeemCode, {label}: {served.server_cpu_ms:.2f} ms CPU "
-                              f"per redeem, {served.server_cores:.2f} cores busy")
+        report.append("vs floor: median over rounds of RedeemCode's throughput / the floor's in the same round. "
+                      "Measured process: the client process for the floor, the server process(es) for RedeemCode "
+                      "and the echo.")
+        for label, _, _ in workloads:
+            report.append(f"Ratio per round, {label}: "
+                          + " ".join(f"{r:.2f}" for r in ratios(served[label], floors[label])))
+        for label, _, _ in workloads:
+            cores = served[label].median("cores")
+            if cores is not None:
+                report.append(f"Server process(es) during RedeemCode, {label}: {cores:.2f} cores busy")
+        floor_cpu, echo_cpu = floors["distinct codes"].median("cpu_ms"), echoes.median("cpu_ms")
+        if floor_cpu and echo_cpu:
+            # A server must at least receive and answer the call (the echo) and
+            # drive the transaction through the driver (the floor's client
+            # side); one interpreter lock gives it at most one core for that.
+            ceiling = 1000 / (floor_cpu + echo_cpu)
+            report.append(f"Ceiling of one Python server process: 1 core / ({echo_cpu:.2f} ms echo + {floor_cpu:.2f} ms "
+                          f"driver work) = {ceiling:.0f} redeems/s = "
+                          f"{ceiling / floors['distinct codes'].merged.throughput:.2f} of the distinct-codes floor")
         report.append(f"Bulk minting: {minted} codes in {mint_seconds:.2f} s = {minted / mint_seconds:.0f} codes/s "
                       f"(one MintCodes call)")
         report.append(f"Limit violations: {len(violations)}" + (f" {violations}" if violations else ""))
@@ -362,7 +498,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         channel.close()
         stop.set()
-        for process in servers:
+        for process in (*servers, echo_server):
             process.join(timeout=30)
         with psycopg.connect(dsn, autocommit=True) as conn:
             conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
