@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from google.protobuf.message import Message
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -419,7 +419,7 @@ def limit_failures(view: Mapping[str, Any], discount: int, customer_count: int |
     return found
 
 
-def _rules(session: Session, view: Mapping[str, Any], attempt: Attempt, now: datetime, *,
+def _rules(session: Session | Connection, view: Mapping[str, Any], attempt: Attempt, now: datetime, *,
            with_customer: bool) -> tuple[int, list[RuleFailure]]:
     terms = terms_of(view)
     discount = discount_minor(terms, attempt.order) if attempt.order.currency_code == terms.currency_code else 0
@@ -433,7 +433,7 @@ def _rules(session: Session, view: Mapping[str, Any], attempt: Attempt, now: dat
     return discount, failures
 
 
-def validate(session: Session, cfg: RedemptionSettings, attempt: Attempt,
+def validate(session: Session | Connection, cfg: RedemptionSettings, attempt: Attempt,
              now: datetime) -> tuple[int, list[RuleFailure]]:
     """Whether a redeem would succeed now; counts against velocity limits.
     Raises nothing for rule failures (they are the answer); the caller raises

@@ -428,8 +428,10 @@ class RedemptionServicer(api_grpc.RedemptionServiceServicer):
     def ValidateCode(self, request, context):
         attempt = _attempt(request, self.cfg)
         now = utcnow()
-        with self.db.transaction() as session:
-            discount, failures = service.validate(session, self.cfg, attempt, now)
+        # Carts validate on every change, more often than anyone redeems: the
+        # handler thread's own connection, as for redeem.
+        with self.db.pinned() as connection:
+            discount, failures = service.validate(connection, self.cfg, attempt, now)
         if failures and failures[0].reason == "RATE_LIMITED":
             raise service.refuse("RATE_LIMITED")
         return api.ValidateCodeResponse(
