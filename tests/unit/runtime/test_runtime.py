@@ -330,3 +330,17 @@ def test_a_broken_pinned_connection_is_replaced_and_close_gives_every_pin_back(w
         assert connection.execute(text("SELECT count(*) FROM pg_stat_activity WHERE pid = :pid"),
                                   {"pid": replacement}).scalar() == 0
     admin.dispose()
+
+
+def test_the_standard_sampler_variables_choose_what_is_traced(monkeypatch):
+    # Platform teams turn sampling down at checkout volume with the standard
+    # OTEL_TRACES_SAMPLER variables; Telemetry must not override them.
+    from couponry_runtime.telemetry import Telemetry
+
+    monkeypatch.setenv("OTEL_TRACES_SAMPLER", "parentbased_traceidratio")
+    monkeypatch.setenv("OTEL_TRACES_SAMPLER_ARG", "0.1")
+    telemetry = Telemetry("redemption")
+    try:
+        assert "TraceIdRatioBased{0.1}" in telemetry.tracer_provider.sampler.get_description()
+    finally:
+        telemetry.shutdown()
