@@ -171,6 +171,8 @@ class Database:
         if (connection is None or connection.closed or connection.invalidated
                 or time.monotonic() - self._pin.since > RECYCLE_SECONDS):
             connection = self._repin(connection)
+        elif connection.in_transaction():  # a commit that failed half-way; start clean
+            connection.rollback()
         with connection.begin():
             yield connection
 
