@@ -340,7 +340,7 @@ def main(argv: list[str] | None = None) -> int:
                              "client threads are spread over them")
     parser.add_argument("--server-workers", type=int, default=0,
                         help="gRPC worker threads per server process (default: COUPONRY_MAX_WORKERS, "
-                             "else the service default of 16)")
+                             "else the redemption service's default)")
     parser.add_argument("--mint", type=int, default=100_000, help="codes minted in one MintCodes call (default 100000)")
     args = parser.parse_args(argv)
     if not args.database_url.startswith(("postgres", "postgresql")):
@@ -367,7 +367,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.server_workers:
         settings["max_workers"] = args.server_workers
     from couponry_runtime.settings import Settings
-    workers = Settings(**settings).max_workers
+    from couponry_services.redemption.app import DEFINITION
+    workers = DEFINITION.workers(Settings(**settings))
     dsn = args.database_url.replace("postgresql+psycopg://", "postgresql://", 1)
     # The server runs in a process of its own, as it would in production, so
     # that it does not share an interpreter lock with the client threads.

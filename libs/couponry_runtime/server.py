@@ -61,6 +61,15 @@ class ServiceDefinition:
     migrations: Path
     build: Callable[[ServiceContext], ServiceParts]
     full_name: str = ""
+    # Handler threads unless COUPONRY_MAX_WORKERS says otherwise. One
+    # interpreter lock serves them all: a service needs about 1 + (time a
+    # call waits) / (CPU it takes) threads to keep it busy, and every thread
+    # beyond that only adds lock hand-overs and context switches.
+    max_workers: int = 16
+
+    def workers(self, settings: Settings) -> int:
+        """The handler threads this service runs with under `settings`."""
+        return settings.max_workers or self.max_workers
 
 
 @dataclass
@@ -135,14 +144,15 @@ def start_service(
     telemetry = telemetry or Telemetry(definition.name)
     url, schema = settings.database_url_for(definition.name)
     # A handler thread may pin a connection of its own (Database.pinned).
-    database = Database.open(url, schema, definition.migrations, pinned=settings.max_workers)
+    workers = definition.workers(settings)
+    database = Database.open(url, schema, definition.migrations, pinned=workers)
     peers = Peers(settings.target, telemetry, settings.rpc_timeout_seconds, tls.channel_credentials(settings))
     context = ServiceContext(definition.name, settings, telemetry, database, peers, Scheduler(definition.name))
     try:
         parts = definition.build(context)
         bind_port = settings.port(definition.name) if port is None else port
         server, bound, health_servicer = create_server(
-            f"{settings.host}:{bind_port}", parts, telemetry, f"{definition.name}.couponry", settings.max_workers,
+            f"{settings.host}:{bind_port}", parts, telemetry, f"{definition.name}.couponry", workers,
             tls.server_credentials(settings))
     except BaseException:
         peers.close()

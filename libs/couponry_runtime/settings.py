@@ -42,7 +42,8 @@ class Settings(BaseSettings):
     redemption_database_url: str | None = Field(None, description="Database URL of the redemption service alone.")
     rpc_timeout_seconds: float = Field(2.0, gt=0, description="Deadline of every call to another service.")
     shutdown_grace_seconds: float = Field(10.0, ge=0, description="Time in-flight RPCs get to finish on SIGTERM.")
-    max_workers: int = Field(16, ge=1, description="gRPC server worker threads per service.")
+    max_workers: int | None = Field(
+        None, ge=1, description="gRPC server worker threads per service (default: the service's own, see README).")
     log_level: str = Field("INFO", description="Python logging level.")
     keyring_path: Path | None = Field(None, description="Key-encryption keyring file (default data_dir/keyring.json).")
     idempotency_retention_hours: int = Field(

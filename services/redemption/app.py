@@ -32,4 +32,9 @@ def build(context: ServiceContext) -> ServiceParts:
     )
 
 
-DEFINITION = ServiceDefinition("redemption", Path(__file__).parent / "migrations", build, FULL_NAME)
+# A checkout takes ~1.3 ms of CPU and waits on about ten database round
+# trips: eight threads keep the interpreter busy with the database up to
+# ~0.7 ms away. With it on the same host four would do; sixteen cost ~40%
+# more CPU per redeem in thread switches (docs/redemption.md#benchmark).
+DEFINITION = ServiceDefinition("redemption", Path(__file__).parent / "migrations", build, FULL_NAME,
+                               max_workers=8)

@@ -344,3 +344,13 @@ def test_the_standard_sampler_variables_choose_what_is_traced(monkeypatch):
         assert "TraceIdRatioBased{0.1}" in telemetry.tracer_provider.sampler.get_description()
     finally:
         telemetry.shutdown()
+
+
+def test_each_service_has_its_own_worker_default_and_the_setting_overrides_all(tmp_path):
+    from couponry_services.registry import definition
+
+    defaults = Settings(data_dir=tmp_path)
+    assert definition("redemption").workers(defaults) == 8
+    assert {definition(name).workers(defaults) for name in ("profile", "segmentation", "campaign")} == {16}
+    assert {definition(name).workers(Settings(data_dir=tmp_path, max_workers=3))
+            for name in ("profile", "segmentation", "campaign", "redemption")} == {3}
