@@ -43,6 +43,21 @@ def free_port() -> int:
     raise RuntimeError("no free port below the ephemeral range")
 
 
+def drop_database_connections(settings, service: str) -> int:
+    """Terminates every PostgreSQL backend a service holds (as a failover or a
+    restart of the database would); returns how many there were."""
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(POSTGRES_URL)
+    try:
+        with admin.begin() as connection:
+            return connection.execute(text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = :name"),
+                {"name": f"couponry-{settings.database_schema_prefix}{service}"}).scalar()
+    finally:
+        admin.dispose()
+
+
 def channel_to(service) -> grpc.Channel:
     return grpc.insecure_channel(f"127.0.0.1:{service.port}")
 

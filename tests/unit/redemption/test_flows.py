@@ -113,20 +113,12 @@ def test_redeem_retry_returns_the_first_result(redemption):
 def test_a_lost_database_connection_fails_unavailable_and_the_retry_redeems_once(redemption, settings):
     # Checkout handlers keep a connection of their own between calls; when the
     # database drops it, the call fails retryably and the retry redeems once.
-    from sqlalchemy import create_engine, text
-
-    from tests.helpers import POSTGRES_URL
+    from tests.helpers import drop_database_connections
 
     promotion = redemption.promotion(code_type=ppb.CODE_TYPE_SHARED, per_code_limit=0)
     [shared] = redemption.mint(promotion.promotion_id, 1)
     redemption.redeem(shared, "s-warm")  # the handler thread now holds its connection
-    admin = create_engine(POSTGRES_URL)
-    with admin.begin() as connection:
-        killed = connection.execute(text(
-            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = :name"),
-            {"name": f"couponry-{settings.database_schema_prefix}redemption"}).scalar()
-    admin.dispose()
-    assert killed >= 1
+    assert drop_database_connections(settings, "redemption") >= 1
     request = api.RedeemCodeRequest(code=shared, subject_ref="s", order=order(order_id="o-lost"), request_id="pay-lost")
     outcomes = []
     for _ in range(20):  # each handler thread finds its own dead connection once

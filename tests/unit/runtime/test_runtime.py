@@ -184,22 +184,14 @@ def test_reads_proceed_while_a_writer_holds_the_lock(writes):
 
 @pytest.mark.postgres_only
 def test_a_lost_database_connection_is_unavailable_then_recovers(start, settings):
-    from sqlalchemy import create_engine, text
-
     from couponry.segmentation.v1 import segmentation_service_pb2 as api
     from couponry.segmentation.v1 import segmentation_service_pb2_grpc as api_grpc
-    from tests.helpers import POSTGRES_URL
+    from tests.helpers import drop_database_connections
 
     service = start("segmentation")
     stub = api_grpc.SegmentationServiceStub(grpc.insecure_channel(f"127.0.0.1:{service.port}"))
     stub.ListSegments(api.ListSegmentsRequest(), timeout=5)  # the pool now holds a connection
-    admin = create_engine(POSTGRES_URL)
-    with admin.begin() as connection:
-        killed = connection.execute(text(
-            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = :name"),
-            {"name": f"couponry-{settings.database_schema_prefix}segmentation"}).scalar()
-    admin.dispose()
-    assert killed >= 1
+    assert drop_database_connections(settings, "segmentation") >= 1
     with pytest.raises(grpc.RpcError) as caught:
         stub.ListSegments(api.ListSegmentsRequest(), timeout=5)
     rich = parse_rpc_error(caught.value)
