@@ -4,6 +4,9 @@
   lock-out check, code+promotion read, idempotency key, redemption, attempt
   log, subject counter, code and promotion conditional decrements), sent
   through psycopg by client threads with no gRPC and no service code;
+* the same transaction behind a bare Python gRPC server (no interceptors,
+  no validation, no telemetry): what any Python gRPC service running it can
+  reach on this machine;
 * RedeemCode over gRPC against a real server on loopback;
 
 each on distinct codes of one promotion and on one hot shared code, with
@@ -12,11 +15,10 @@ throughput, p50/p99 latency and the ratio to the floor; and
 * a bare gRPC echo (a server with no handler code and no database), which
   shows what a Python gRPC round trip costs by itself on the machine.
 
-The floor and RedeemCode alternate over several rounds and the ratio is the
-median of each round's ratio, so that drift in the machine's load hits both
-sides alike. Each phase also reports CPU per call (of the process measured
-and of the whole machine), and the run ends with the ceiling those figures
-put on one Python server process, a check that no limit was exceeded
+The phases alternate over several rounds and each ratio is the median of the
+rounds' own ratios, so that drift in the machine's load hits every side
+alike. Each phase also reports CPU per call (of the process measured and of
+the whole machine), and the run ends with a check that no limit was exceeded
 (counters equal to successes, consistency RPC, no code over its uses) and
 bulk minting of 100k codes in one MintCodes call.
 
@@ -197,69 +199,124 @@ def _digest(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()[:32]
 
 
-def floor_worker(dsn: str, feed, promotion_id: str, discount: int):
+def floor_transaction(conn, code: str, promotion_id: str, discount: int):
     """The redeem transaction through the driver alone, with the service's own
     statements as it sends them to PostgreSQL
-    (couponry_services.redemption.hotpath.postgres_statement). `feed` gives the code."""
+    (couponry_services.redemption.hotpath.postgres_statement): True, or the
+    reason it was refused."""
     from couponry_services.redemption.hotpath import postgres_statement
-
-    conn = psycopg.connect(dsn, autocommit=False)
 
     def run(cur, name: str, **params):
         cur.execute(*postgres_statement(name, **params))
+
+    key = code.replace("-", "")
+    subject = f"floor-{uuid.uuid4().hex[:16]}"
+    now = int(time.time())
+    request_id = uuid.uuid4().hex
+    redemption_id = f"red_{uuid.uuid4().hex[:26]}"
+    order_id = f"o-{request_id[:12]}"
+    nf = "nf:s:" + _digest(subject)
+    try:
+        with conn.cursor() as cur:
+            run(cur, "bump", key="v:s:" + _digest(subject), window=now // 60)
+            cur.fetchone()
+            run(cur, "view", key=key, nf_subject=nf, nf_source=nf, nf_window=now // 600,
+                nf_previous=now // 600 - 1)
+            view = cur.fetchone()
+            if view[1] is None:
+                conn.rollback()
+                return "CODE_NOT_FOUND"
+            stamp = datetime.now(UTC)
+            run(cur, "idempotency", method="RedeemCode", request_id=request_id,
+                request_hash=request_id * 2, response=b"x" * 160, create_time=stamp)
+            run(cur, "redemption",
+                redemption_id=redemption_id, code=key, promotion_id=promotion_id, campaign_id="",
+                subject_ref=subject, order_id=order_id, order_total_minor=10_000, currency_code="EUR",
+                discount_minor=discount, state=1, redeem_time=stamp, issue_time=view[10])
+            run(cur, "attempt",
+                attempt_time=stamp, action="REDEEM", outcome="SUCCESS", reason="", promotion_id=promotion_id,
+                campaign_id="", code=key, subject_ref=subject, order_id=order_id, order_total_minor=10_000,
+                currency_code="EUR", discount_minor=discount, delta_count=1, delta_discount_minor=discount,
+                reference_id=redemption_id)
+            run(cur, "customer", promotion_id=promotion_id, subject_ref=subject, limit=1)
+            if cur.fetchone() is None:
+                conn.rollback()
+                return "CUSTOMER_LIMIT_REACHED"
+            run(cur, "code", code=key)
+            if cur.rowcount != 1:
+                conn.rollback()
+                return "CODE_EXHAUSTED"
+            run(cur, "promotion", promotion_id=promotion_id, discount=discount)
+            if cur.rowcount != 1:
+                conn.rollback()
+                return "PROMOTION_LIMIT_REACHED"
+        conn.commit()
+        return True
+    except psycopg.Error as error:
+        conn.rollback()
+        return type(error).__name__
+
+
+def floor_worker(dsn: str, feed, promotion_id: str, discount: int):
+    """A floor client: its own connection, one transaction per code `feed` gives."""
+    conn = psycopg.connect(dsn, autocommit=False)
 
     def redeem():
         code = feed()
         if code is None:
             return None
-        key = code.replace("-", "")
-        subject = f"floor-{uuid.uuid4().hex[:16]}"
-        now = int(time.time())
-        request_id = uuid.uuid4().hex
-        redemption_id = f"red_{uuid.uuid4().hex[:26]}"
-        order_id = f"o-{request_id[:12]}"
-        nf = "nf:s:" + _digest(subject)
-        try:
-            with conn.cursor() as cur:
-                run(cur, "bump", key="v:s:" + _digest(subject), window=now // 60)
-                cur.fetchone()
-                run(cur, "view", key=key, nf_subject=nf, nf_source=nf, nf_window=now // 600,
-                    nf_previous=now // 600 - 1)
-                view = cur.fetchone()
-                if view[1] is None:
-                    conn.rollback()
-                    return "CODE_NOT_FOUND"
-                stamp = datetime.now(UTC)
-                run(cur, "idempotency", method="RedeemCode", request_id=request_id,
-                    request_hash=request_id * 2, response=b"x" * 160, create_time=stamp)
-                run(cur, "redemption",
-                    redemption_id=redemption_id, code=key, promotion_id=promotion_id, campaign_id="",
-                    subject_ref=subject, order_id=order_id, order_total_minor=10_000, currency_code="EUR",
-                    discount_minor=discount, state=1, redeem_time=stamp, issue_time=view[10])
-                run(cur, "attempt",
-                    attempt_time=stamp, action="REDEEM", outcome="SUCCESS", reason="", promotion_id=promotion_id,
-                    campaign_id="", code=key, subject_ref=subject, order_id=order_id, order_total_minor=10_000,
-                    currency_code="EUR", discount_minor=discount, delta_count=1, delta_discount_minor=discount,
-                    reference_id=redemption_id)
-                run(cur, "customer", promotion_id=promotion_id, subject_ref=subject, limit=1)
-                if cur.fetchone() is None:
-                    conn.rollback()
-                    return "CUSTOMER_LIMIT_REACHED"
-                run(cur, "code", code=key)
-                if cur.rowcount != 1:
-                    conn.rollback()
-                    return "CODE_EXHAUSTED"
-                run(cur, "promotion", promotion_id=promotion_id, discount=discount)
-                if cur.rowcount != 1:
-                    conn.rollback()
-                    return "PROMOTION_LIMIT_REACHED"
-            conn.commit()
-            return True
-        except psycopg.Error as error:
-            conn.rollback()
-            return type(error).__name__
+        return floor_transaction(conn, code, promotion_id, discount)
 
     return redeem, conn.close
+
+
+BARE_SERVICE = "couponry.bench.v1.BareRedeemService"
+
+
+def bare_serve(dsn: str, workers: int, ports, stop) -> None:
+    """Child process: the floor's transaction behind a bare Python gRPC server
+    (no interceptors, no validation, no telemetry, one connection per handler
+    thread): what any Python gRPC service running this transaction can reach
+    here. A request is b"<promotion id> <code>"."""
+    from concurrent import futures
+
+    local = threading.local()
+
+    def redeem(request: bytes, context):
+        conn = getattr(local, "conn", None)
+        if conn is None:
+            conn = local.conn = psycopg.connect(dsn, autocommit=False)
+        promotion_id, code = request.decode().split(" ", 1)
+        outcome = floor_transaction(conn, code, promotion_id, 500)
+        if outcome is not True:
+            context.abort(grpc.StatusCode.FAILED_PRECONDITION, outcome)
+        return b""
+
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=workers))
+    server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler(BARE_SERVICE, {
+        "Redeem": grpc.unary_unary_rpc_method_handler(redeem)}),))
+    ports.put(server.add_insecure_port("127.0.0.1:0"))
+    server.start()
+    stop.wait()
+    server.stop(0)
+
+
+def bare_worker(target: str, feed, promotion_id: str):
+    channel = grpc.insecure_channel(target)
+    redeem_call = channel.unary_unary(f"/{BARE_SERVICE}/Redeem")
+    grpc.channel_ready_future(channel).result(timeout=10)
+
+    def call():
+        code = feed()
+        if code is None:
+            return None
+        try:
+            redeem_call(f"{promotion_id} {code}".encode(), timeout=30)
+            return True
+        except grpc.RpcError as error:
+            return error.details() or error.code().name
+
+    return call, channel.close
 
 
 def grpc_worker(target: str, feed, api, api_grpc, order_pb):
@@ -383,6 +440,7 @@ def main(argv: list[str] | None = None) -> int:
     echo_server = spawn.Process(target=echo_serve, args=(workers, echo_ports, stop), daemon=True)
     echo_server.start()
     echo_target = f"127.0.0.1:{echo_ports.get(timeout=60)}"
+    children: list = []  # child processes started once the schema exists
     target = targets[0]
     channel = grpc.insecure_channel(target)
     stub = api_grpc.RedemptionServiceStub(channel)
@@ -403,8 +461,8 @@ def main(argv: list[str] | None = None) -> int:
         with psycopg.connect(dsn, options=f"-csearch_path={schema}") as conn:
             keys = [row[0] for row in conn.execute("SELECT display FROM codes WHERE promotion_id = %s",
                                                    (distinct.promotion_id,))]
-        half = len(keys) // 2
-        floor_feed, grpc_feed = CodeFeed(keys[:half]), CodeFeed(keys[half:])
+        # Distinct codes dealt out to the three sides that redeem them.
+        floor_feed, bare_feed, grpc_feed = (CodeFeed(keys[i::3]) for i in range(3))
 
         hot = stub.CreatePromotion(api.CreatePromotionRequest(promotion=ppb.Promotion(
             display_name="bench hot", discount=discount, currency_code="EUR", per_code_limit=10**9,
@@ -413,12 +471,18 @@ def main(argv: list[str] | None = None) -> int:
                                                          request_id="bench-hot")).sample_codes
 
         floor_dsn = f"{dsn}{'&' if '?' in dsn else '?'}options=-csearch_path%3D{schema}"
+        bare_ports = spawn.Queue()
+        bare_server = spawn.Process(target=bare_serve, args=(floor_dsn, workers, bare_ports, stop), daemon=True)
+        bare_server.start()
+        children.append(bare_server)
+        bare_target = f"127.0.0.1:{bare_ports.get(timeout=60)}"
         payload = api.RedeemCodeRequest(code=hot_code, subject_ref=f"grpc-{uuid.uuid4().hex[:16]}",
                                         order=order_pb("o-123456789012"), request_id=uuid.uuid4().hex
                                         ).SerializeToString()
-        workloads = (("distinct codes", (floor_feed.take, grpc_feed.take), distinct.promotion_id),
-                     ("one hot shared code", ((lambda: hot_code),) * 2, hot.promotion_id))
+        workloads = (("distinct codes", (floor_feed.take, bare_feed.take, grpc_feed.take), distinct.promotion_id),
+                     ("one hot shared code", ((lambda: hot_code),) * 3, hot.promotion_id))
         floors = {label: Result(f"bare SQL floor, {label}") for label, _, _ in workloads}
+        bares = {label: Result(f"floor's transaction behind a bare gRPC server, {label}") for label, _, _ in workloads}
         served = {label: Result(f"RedeemCode over gRPC, {label}") for label, _, _ in workloads}
         echoes = Result("bare gRPC echo (no handler, no database)")
         # Floor and service alternate, round after round, so that a change in
@@ -428,16 +492,19 @@ def main(argv: list[str] | None = None) -> int:
                 floors[label].add(measured([os.getpid()], lambda: run_phase(
                     floors[label].name, args.clients, args.seconds,
                     lambda i: floor_worker(floor_dsn, feed_for[0], promotion_id, 500))))
+                bares[label].add(measured([bare_server.pid], lambda: run_phase(
+                    bares[label].name, args.clients, args.seconds,
+                    lambda i: bare_worker(bare_target, feed_for[1], promotion_id))))
                 served[label].add(measured([p.pid for p in servers], lambda: run_phase(
                     served[label].name, args.clients, args.seconds,
-                    lambda i: grpc_worker(targets[i % len(targets)], feed_for[1], api, api_grpc, order_pb))))
+                    lambda i: grpc_worker(targets[i % len(targets)], feed_for[2], api, api_grpc, order_pb))))
             echoes.add(measured([echo_server.pid], lambda: run_phase(
                 echoes.name, args.clients, args.seconds, lambda i: echo_worker(echo_target, payload))))
 
         # Limits: counters equal successes, the log agrees, no code used twice.
         violations = []
         for promotion, label in ((distinct, "distinct codes"), (hot, "one hot shared code")):
-            successes = floors[label].merged.ok + served[label].merged.ok
+            successes = floors[label].merged.ok + bares[label].merged.ok + served[label].merged.ok
             got = stub.GetPromotion(api.GetPromotionRequest(promotion_id=promotion.promotion_id)).promotion
             if got.redemption_count != successes:
                 violations.append(f"{promotion.display_name}: counter {got.redemption_count} != {successes} successes")
@@ -469,28 +536,21 @@ def main(argv: list[str] | None = None) -> int:
                     f"| {'-' if machine is None else f'{machine:.2f}'} |")
         for label, _, _ in workloads:
             report.append(row(floors[label], "1.00"))
+            report.append(row(bares[label], f"{statistics.median(ratios(bares[label], floors[label])):.2f}"))
             report.append(row(served[label], f"{statistics.median(ratios(served[label], floors[label])):.2f}"))
         report.append(row(echoes, "-"))
         report.append("")
-        report.append("vs floor: median over rounds of RedeemCode's throughput / the floor's in the same round. "
-                      "Measured process: the client process for the floor, the server process(es) for RedeemCode "
-                      "and the echo.")
+        report.append("vs floor: median over rounds of the phase's throughput / the floor's in the same round. "
+                      "Measured process: the client process for the floor, the server process for the others.")
         for label, _, _ in workloads:
-            report.append(f"Ratio per round, {label}: "
+            report.append(f"RedeemCode / floor per round, {label}: "
                           + " ".join(f"{r:.2f}" for r in ratios(served[label], floors[label])))
+            report.append(f"bare gRPC server / floor per round, {label}: "
+                          + " ".join(f"{r:.2f}" for r in ratios(bares[label], floors[label])))
         for label, _, _ in workloads:
             cores = served[label].median("cores")
             if cores is not None:
                 report.append(f"Server process(es) during RedeemCode, {label}: {cores:.2f} cores busy")
-        floor_cpu, echo_cpu = floors["distinct codes"].median("cpu_ms"), echoes.median("cpu_ms")
-        if floor_cpu and echo_cpu:
-            # A server must at least receive and answer the call (the echo) and
-            # drive the transaction through the driver (the floor's client
-            # side); one interpreter lock gives it at most one core for that.
-            ceiling = 1000 / (floor_cpu + echo_cpu)
-            report.append(f"Ceiling of one Python server process: 1 core / ({echo_cpu:.2f} ms echo + {floor_cpu:.2f} ms "
-                          f"driver work) = {ceiling:.0f} redeems/s = "
-                          f"{ceiling / floors['distinct codes'].merged.throughput:.2f} of the distinct-codes floor")
         report.append(f"Bulk minting: {minted} codes in {mint_seconds:.2f} s = {minted / mint_seconds:.0f} codes/s "
                       f"(one MintCodes call)")
         report.append(f"Limit violations: {len(violations)}" + (f" {violations}" if violations else ""))
@@ -499,7 +559,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         channel.close()
         stop.set()
-        for process in (*servers, echo_server):
+        for process in (*servers, echo_server, *children):
             process.join(timeout=30)
         with psycopg.connect(dsn, autocommit=True) as conn:
             conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
