@@ -432,6 +432,7 @@ class RedemptionServicer(api_grpc.RedemptionServiceServicer):
         # handler thread's own connection, as for redeem.
         with self.db.pinned() as connection:
             discount, failures = service.validate(connection, self.cfg, attempt, now)
+        self._count("VALIDATE", failures[0].reason if failures else "OK")
         if failures and failures[0].reason == "RATE_LIMITED":
             raise service.refuse("RATE_LIMITED")
         return api.ValidateCodeResponse(
@@ -477,8 +478,10 @@ class RedemptionServicer(api_grpc.RedemptionServiceServicer):
                 store(hot, response)
             service.reserve(session, self.cfg, attempt, hold, utcnow(), decided)
             return response
-        return service.run_attempt(self.db, "ReserveCode", request, api.ReserveCodeResponse, work,
-                                   self._refused("RESERVE", attempt))
+        response = service.run_attempt(self.db, "ReserveCode", request, api.ReserveCodeResponse, work,
+                                       self._refused("RESERVE", attempt))
+        self._count("RESERVE", "OK")
+        return response
 
     def ConfirmRedemption(self, request, context):
         require_fields({"reservation_id": request.reservation_id})

@@ -241,3 +241,22 @@ def test_a_voided_code_stays_void_after_its_use_is_given_back(redemption):
         with pytest.raises(grpc.RpcError) as caught:
             redemption.redeem(code, subject)
         assert reason_of(caught.value) == "CODE_VOIDED"
+
+
+def test_attempts_are_counted_by_operation_outcome_and_reason_never_by_customer(redemption, metrics):
+    # `metrics` reads the first service started: this redemption server.
+    promotion = redemption.promotion(minimum_order=eur(5_000))
+    code = redemption.issue(promotion.promotion_id, subject_ref="subj-metric").code
+    redemption.stub.ValidateCode(api.ValidateCodeRequest(code=code, subject_ref="subj-metric", order=order(1_000)))
+    reserve(redemption, code, subject="subj-metric", total=10_000)
+    assert redemption.redeem_error(code, "subj-metric", total=10_000)[1] == "CODE_EXHAUSTED"  # the hold has it
+    points = {tuple(sorted(point.attributes.items())): point.value
+              for rm in metrics.get_metrics_data().resource_metrics for sm in rm.scope_metrics
+              for metric in sm.metrics if metric.name == "couponry.redemption.attempts"
+              for point in metric.data.data_points}
+    assert points == {
+        (("operation", "VALIDATE"), ("outcome", "REFUSED"), ("reason", "ORDER_BELOW_MINIMUM")): 1,
+        (("operation", "RESERVE"), ("outcome", "OK"), ("reason", "OK")): 1,
+        (("operation", "REDEEM"), ("outcome", "REFUSED"), ("reason", "CODE_EXHAUSTED")): 1,
+    }
+    assert "subj-metric" not in str(points) and code not in str(points)
