@@ -129,8 +129,7 @@ class Hot:
         if self.sqlite:
             self.cursor.execute(SQL[name], params)
         else:
-            text, line_up = POSTGRES_SQL[name]
-            self.cursor.execute(text, line_up(params))
+            self.cursor.execute(*postgres_statement(name, **params))
         return self.cursor
 
     def insert_codes(self, batch: dict[str, str], promotion_id: str, use_limit: int | None,
