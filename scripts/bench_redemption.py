@@ -190,9 +190,9 @@ class Result:
         return statistics.median(values) if values else None
 
 
-def ratios(served: Result, floor: Result) -> list[float]:
-    """RedeemCode throughput over the floor's, round by round."""
-    return [s.throughput / f.throughput for s, f in zip(served.phases, floor.phases) if f.throughput]
+def ratios(phase: Result, floor: Result) -> list[float]:
+    """A phase's throughput over the floor's, round by round."""
+    return [p.throughput / f.throughput for p, f in zip(phase.phases, floor.phases) if f.throughput]
 
 
 def _digest(value: str) -> str:
@@ -270,6 +270,28 @@ def floor_worker(dsn: str, feed, promotion_id: str, discount: int):
     return redeem, conn.close
 
 
+def serve_raw(service: str, method: str, behavior, workers: int, ports, stop) -> None:
+    """Serves one bytes-in, bytes-out method on a plain gRPC server (no
+    interceptors) in this process until `stop` is set; its port goes to `ports`."""
+    from concurrent import futures
+
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=workers))
+    server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler(service, {
+        method: grpc.unary_unary_rpc_method_handler(behavior)}),))
+    ports.put(server.add_insecure_port("127.0.0.1:0"))
+    server.start()
+    stop.wait()
+    server.stop(0)
+
+
+def raw_method(target: str, service: str, method: str):
+    """(a bytes-in, bytes-out callable for `method`, its channel), once the channel is ready."""
+    channel = grpc.insecure_channel(target)
+    call = channel.unary_unary(f"/{service}/{method}")
+    grpc.channel_ready_future(channel).result(timeout=10)
+    return call, channel
+
+
 BARE_SERVICE = "couponry.bench.v1.BareRedeemService"
 
 
@@ -278,8 +300,6 @@ def bare_serve(dsn: str, workers: int, ports, stop) -> None:
     (no interceptors, no validation, no telemetry, one connection per handler
     thread): what any Python gRPC service running this transaction can reach
     here. A request is b"<promotion id> <code>"."""
-    from concurrent import futures
-
     local = threading.local()
 
     def redeem(request: bytes, context):
@@ -292,19 +312,11 @@ def bare_serve(dsn: str, workers: int, ports, stop) -> None:
             context.abort(grpc.StatusCode.FAILED_PRECONDITION, outcome)
         return b""
 
-    server = grpc.server(futures.ThreadPoolExecutor(max_workers=workers))
-    server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler(BARE_SERVICE, {
-        "Redeem": grpc.unary_unary_rpc_method_handler(redeem)}),))
-    ports.put(server.add_insecure_port("127.0.0.1:0"))
-    server.start()
-    stop.wait()
-    server.stop(0)
+    serve_raw(BARE_SERVICE, "Redeem", redeem, workers, ports, stop)
 
 
 def bare_worker(target: str, feed, promotion_id: str):
-    channel = grpc.insecure_channel(target)
-    redeem_call = channel.unary_unary(f"/{BARE_SERVICE}/Redeem")
-    grpc.channel_ready_future(channel).result(timeout=10)
+    redeem_call, channel = raw_method(target, BARE_SERVICE, "Redeem")
 
     def call():
         code = feed()
@@ -348,21 +360,11 @@ def echo_serve(workers: int, ports, stop) -> None:
     """Child process: a bare gRPC server that answers every call with its
     request (no interceptors, no handler code, no database): what a Python
     gRPC round trip costs on this machine by itself."""
-    from concurrent import futures
-
-    server = grpc.server(futures.ThreadPoolExecutor(max_workers=workers))
-    server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler(ECHO_SERVICE, {
-        "Echo": grpc.unary_unary_rpc_method_handler(lambda request, context: request)}),))
-    ports.put(server.add_insecure_port("127.0.0.1:0"))
-    server.start()
-    stop.wait()
-    server.stop(0)
+    serve_raw(ECHO_SERVICE, "Echo", lambda request, context: request, workers, ports, stop)
 
 
 def echo_worker(target: str, payload: bytes):
-    channel = grpc.insecure_channel(target)
-    echo = channel.unary_unary(f"/{ECHO_SERVICE}/Echo")  # bytes in, bytes out
-    grpc.channel_ready_future(channel).result(timeout=10)
+    echo, channel = raw_method(target, ECHO_SERVICE, "Echo")
 
     def call():
         echo(payload, timeout=30)
@@ -391,7 +393,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=8, help="concurrent client threads per phase (default 8)")
     parser.add_argument("--seconds", type=float, default=5.0, help="duration of each measured phase (default 5)")
     parser.add_argument("--rounds", type=int, default=5,
-                        help="interleaved floor/RedeemCode rounds per workload; the ratio is their median (default 5)")
+                        help="interleaved rounds of every phase; each ratio is their median (default 5)")
     parser.add_argument("--replicas", type=int, default=1,
                         help="server processes (stateless replicas over the one database; default 1); "
                              "client threads are spread over them")
