@@ -22,7 +22,7 @@ from .channels import Peers
 from .convert import utcnow
 from .db import Database
 from .idempotency import IdempotentWrites
-from .interceptors import DeadlinePropagationInterceptor, ErrorInterceptor
+from .interceptors import DeadlinePropagationInterceptor, ErrorInterceptor, PerMethodInterceptors
 from .jobs import Scheduler
 from .settings import Settings
 from .telemetry import Telemetry
@@ -114,7 +114,8 @@ def create_server(
     """A gRPC server for one service bound to `address` (port 0 picks a free one)."""
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix=domain.split(".")[0]),
-        interceptors=[telemetry.server_interceptor(), ErrorInterceptor(domain), DeadlinePropagationInterceptor()],
+        interceptors=[PerMethodInterceptors(
+            [telemetry.server_interceptor(), ErrorInterceptor(domain), DeadlinePropagationInterceptor()])],
         options=[("grpc.so_reuseport", 0), ("grpc.max_receive_message_length", 16 * 1024 * 1024)],
     )
     parts.register(server)

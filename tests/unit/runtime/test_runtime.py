@@ -13,6 +13,7 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, s
 from couponry_runtime.db import Database
 from couponry_runtime.errors import FailedPrecondition, FieldViolation, InvalidArgument, parse_rpc_error
 from couponry_runtime.idempotency import IdempotentWrites
+from couponry_runtime.interceptors import PerMethodInterceptors
 from couponry_runtime.pagination import decode_token, encode_token, page_size
 from couponry_runtime.settings import Settings
 from couponry_services.segmentation.repository import idempotency_keys
@@ -346,3 +347,77 @@ def test_each_service_has_its_own_worker_default_and_the_setting_overrides_all(t
     assert {definition(name).workers(defaults) for name in ("profile", "segmentation", "campaign")} == {16}
     assert {definition(name).workers(Settings(data_dir=tmp_path, max_workers=3))
             for name in ("profile", "segmentation", "campaign", "redemption")} == {3}
+
+
+def test_interceptors_built_once_per_method_still_act_on_every_call():
+    """PerMethodInterceptors reuses the handler a chain builds for a method;
+    each call must still get its own span (parented by its own caller's
+    trace), its own deadline and its own error mapping."""
+    from opentelemetry import trace
+    from opentelemetry.propagate import inject
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+    from couponry_runtime.server import ServiceParts, create_server
+    from couponry_runtime.telemetry import Telemetry
+
+    exporter = InMemorySpanExporter()
+    telemetry = Telemetry("test", [SimpleSpanProcessor(exporter)])
+    built = []
+
+    class CountingInterceptor(grpc.ServerInterceptor):
+        def intercept_service(self, continuation, details):
+            built.append(details.method)
+            return continuation(details)
+
+    remaining: list[float | None] = []
+
+    def echo(request, context):
+        remaining.append(context.time_remaining())
+        if request == b"fail":
+            raise FailedPrecondition("NOPE", "refused")
+        if request == b"boom":
+            raise RuntimeError("a bug")
+        return request
+
+    handler = grpc.method_handlers_generic_handler("test.Echo", {"Echo": grpc.unary_unary_rpc_method_handler(echo)})
+    parts = ServiceParts(full_name="test.Echo", register=lambda s: s.add_generic_rpc_handlers((handler,)))
+    server, port, _ = create_server("127.0.0.1:0", parts, telemetry, "test.couponry")
+    server.start()
+    callers = TracerProvider().get_tracer("caller")
+    call = grpc.insecure_channel(f"127.0.0.1:{port}").unary_unary("/test.Echo/Echo")
+    parents = []
+    try:
+        for payload, timeout in ((b"a", 0.5), (b"b", 20.0), (b"fail", None), (b"boom", None)):
+            with callers.start_as_current_span("checkout") as parent:
+                parents.append(parent.get_span_context().trace_id)
+                carrier: dict[str, str] = {}
+                inject(carrier)
+                try:
+                    assert call(payload, timeout=timeout, metadata=tuple(carrier.items())) == payload
+                except grpc.RpcError as error:
+                    assert parse_rpc_error(error).reason == {b"fail": "NOPE", b"boom": "INTERNAL"}[payload]
+    finally:
+        server.stop(0)
+    assert 0 < remaining[0] <= 0.6 and 10 < remaining[1] <= 21
+    served = [s for s in exporter.get_finished_spans() if s.kind == trace.SpanKind.SERVER]
+    assert [s.context.trace_id for s in served] == parents  # a span per call, each in its caller's trace
+    codes = [s.attributes["rpc.grpc.status_code"] for s in served]
+    assert codes == [0, 0, grpc.StatusCode.FAILED_PRECONDITION.value[0], grpc.StatusCode.INTERNAL.value[0]]
+    assert served[3].status.status_code == trace.StatusCode.ERROR  # a server fault, not the caller's
+    assert [s.attributes.get("couponry.error.reason") for s in served] == [None, None, "NOPE", "INTERNAL"]
+
+    # The chain runs once per method and registered handler, not per call.
+    chain = PerMethodInterceptors([CountingInterceptor()])
+    base = grpc.unary_unary_rpc_method_handler(echo)
+
+    class Details:
+        method = "/test.Echo/Echo"
+
+    first = chain.intercept_service(lambda _d: base, Details())
+    assert chain.intercept_service(lambda _d: base, Details()) is first
+    assert built == ["/test.Echo/Echo"]
+    replaced = grpc.unary_unary_rpc_method_handler(echo)  # a re-registered method is wrapped afresh
+    assert chain.intercept_service(lambda _d: replaced, Details()) is not first
+    assert chain.intercept_service(lambda _d: None, Details()) is None
