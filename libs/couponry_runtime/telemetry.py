@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Mapping
 
 from opentelemetry import trace
 from opentelemetry.instrumentation.grpc import client_interceptor, server_interceptor
+from opentelemetry.metrics import CallbackOptions, Observation
 from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.metrics.export import MetricReader, PeriodicExportingMetricReader
 from opentelemetry.sdk.resources import Resource
@@ -75,9 +77,37 @@ class Instruments:
         self.interaction_events = meter.create_counter(
             "couponry.profile.interaction_events", unit="{event}",
             description="Interaction events by disposition (accepted, dropped for no consent, duplicate, rejected)")
-        self.redemption_attempts = meter.create_counter(
-            "couponry.redemption.attempts", unit="{attempt}",
+        # Bumped on every checkout: tallied in process, read at collection.
+        self.redemption_attempts = Tally(
+            meter, "couponry.redemption.attempts", unit="{attempt}",
             description="Validate, reserve and redeem attempts by operation, outcome and reason")
+
+
+class Tally:
+    """A monotonic counter kept in the process and reported to OpenTelemetry
+    as an ObservableCounter, whose callback hands the metric reader the
+    running totals when it collects.
+
+    Same data as a Counter (a cumulative monotonic sum per attribute set),
+    but `add` is a dictionary update under a lock instead of a trip through
+    the SDK's measurement pipeline on the calling thread: for counters
+    bumped on every checkout. Attribute values must come from small closed
+    sets, as for any metric label."""
+
+    def __init__(self, meter, name: str, *, unit: str, description: str) -> None:
+        self._totals: dict[frozenset, int] = {}
+        self._lock = threading.Lock()
+        meter.create_observable_counter(name, callbacks=[self._observe], unit=unit, description=description)
+
+    def add(self, amount: int, attributes: Mapping[str, str]) -> None:
+        key = frozenset(attributes.items())
+        with self._lock:
+            self._totals[key] = self._totals.get(key, 0) + amount
+
+    def _observe(self, _options: CallbackOptions) -> Iterable[Observation]:
+        with self._lock:
+            totals = list(self._totals.items())
+        return [Observation(total, dict(key)) for key, total in totals]
 
 
 class Telemetry:

@@ -421,3 +421,31 @@ def test_interceptors_built_once_per_method_still_act_on_every_call():
     replaced = grpc.unary_unary_rpc_method_handler(echo)  # a re-registered method is wrapped afresh
     assert chain.intercept_service(lambda _d: replaced, Details()) is not first
     assert chain.intercept_service(lambda _d: None, Details()) is None
+
+
+def test_a_tally_reports_exact_cumulative_counts_per_attribute_set():
+    from opentelemetry.sdk.metrics import MeterProvider
+    from opentelemetry.sdk.metrics.export import InMemoryMetricReader
+
+    from couponry_runtime.telemetry import Tally
+
+    reader = InMemoryMetricReader()
+    tally = Tally(MeterProvider(metric_readers=[reader]).get_meter("test"), "test.tally", unit="{x}",
+                  description="test")
+
+    def points():
+        return {tuple(sorted(p.attributes.items())): p.value
+                for rm in reader.get_metrics_data().resource_metrics for sm in rm.scope_metrics
+                for metric in sm.metrics if metric.name == "test.tally" for p in metric.data.data_points}
+
+    def bump(_):
+        for _ in range(2_000):
+            tally.add(1, {"outcome": "OK", "reason": "OK"})
+            tally.add(1, {"reason": "CODE_EXHAUSTED", "outcome": "REFUSED"})  # order does not matter
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(bump, range(8)))
+    ok, refused = (("outcome", "OK"), ("reason", "OK")), (("outcome", "REFUSED"), ("reason", "CODE_EXHAUSTED"))
+    assert points() == {ok: 16_000, refused: 16_000}
+    tally.add(5, {"outcome": "OK", "reason": "OK"})
+    assert points() == {ok: 16_005, refused: 16_000}  # cumulative, like a Counter
