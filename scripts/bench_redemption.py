@@ -335,16 +335,19 @@ def grpc_worker(target: str, feed, api, api_grpc, order_pb):
     channel = grpc.insecure_channel(target)
     stub = api_grpc.RedemptionServiceStub(channel)
     grpc.channel_ready_future(channel).result(timeout=10)
+    # The load generator shares the cores with the server: it builds each
+    # request with as little work of its own as it can (one random id).
+    request = api.RedeemCodeRequest(order=order_pb(""))
 
     def redeem():
         code = feed()
         if code is None:
             return None
         request_id = uuid.uuid4().hex
+        request.code, request.request_id = code, request_id
+        request.subject_ref, request.order.order_id = f"grpc-{request_id[16:]}", f"o-{request_id[:12]}"
         try:
-            stub.RedeemCode(api.RedeemCodeRequest(
-                code=code, subject_ref=f"grpc-{uuid.uuid4().hex[:16]}",
-                order=order_pb(f"o-{request_id[:12]}"), request_id=request_id), timeout=30)
+            stub.RedeemCode(request, timeout=30)
             return True
         except grpc.RpcError as error:
             from couponry_runtime.errors import parse_rpc_error

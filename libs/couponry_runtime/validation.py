@@ -59,6 +59,10 @@ class Violations:
         `max_minor`), and `currency` if one is required."""
         if money is None or (not money.currency_code and money.amount_minor == 0):
             return self.check(not required, field, "is required", "MISSING_FIELD")
+        code, amount = money.currency_code, money.amount_minor
+        if (code in CURRENCIES and amount >= 0 and (max_minor is None or amount <= max_minor)
+                and (not currency or code == currency)):
+            return True  # the usual case, without building field paths and messages
         ok = self.currency(money.currency_code, f"{field}.currency_code")
         ok &= self.check(money.amount_minor >= 0, f"{field}.amount_minor", "must not be negative", "NEGATIVE_AMOUNT")
         if max_minor is not None:

@@ -51,14 +51,18 @@ _CODE_STATE = {CodeState.ACTIVE: ppb.CODE_STATE_ACTIVE, CodeState.EXHAUSTED: ppb
 # --- validation helpers ------------------------------------------------------------------
 
 
+_ID_RULE = f"must be 1 to {MAX_ID} printable ASCII characters without spaces"
+_AT_MOST_ID = f"at most {MAX_ID} characters"
+_AT_MOST_LINES = f"at most {MAX_LINES} lines"
+
+
 def _identifier(violations: Violations, value: str, field: str, *, required: bool = True) -> None:
     """Ids and subject refs: printable ASCII without spaces, at most 128 characters."""
     if not value:
         if required:
             violations.required(value, field)
         return
-    violations.check(len(value) <= MAX_ID and bool(_PRINTABLE.match(value)), field,
-                     f"must be 1 to {MAX_ID} printable ASCII characters without spaces")
+    violations.check(len(value) <= MAX_ID and bool(_PRINTABLE.match(value)), field, _ID_RULE)
 
 
 def _money(violations: Violations, money: money_pb2.Money | None, field: str, cfg: RedemptionSettings, *,
@@ -96,7 +100,7 @@ def _order(violations: Violations, order: rpb.Order, has: bool, cfg: RedemptionS
     currency = order.total.currency_code if total is not None else None
     shipping = _money(violations, order.shipping if order.HasField("shipping") else None, "order.shipping", cfg,
                       currency=currency)
-    violations.check(len(order.lines) <= MAX_LINES, "order.lines", f"at most {MAX_LINES} lines")
+    violations.check(len(order.lines) <= MAX_LINES, "order.lines", _AT_MOST_LINES)
     lines = []
     for i, line in enumerate(order.lines[:MAX_LINES]):
         field = f"order.lines[{i}]"
@@ -117,7 +121,7 @@ def _attempt(request, cfg: RedemptionSettings) -> service.Attempt:
     key = _code_key(violations, request.code)
     _identifier(violations, request.subject_ref, "subject_ref")
     order = _order(violations, request.order, request.HasField("order"), cfg)
-    violations.check(len(request.source_fingerprint) <= MAX_ID, "source_fingerprint", f"at most {MAX_ID} characters")
+    violations.check(len(request.source_fingerprint) <= MAX_ID, "source_fingerprint", _AT_MOST_ID)
     _raise(violations)
     return service.Attempt(key, request.subject_ref, order, request.source_fingerprint)
 

@@ -2,6 +2,7 @@
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta, timezone
 
 import grpc
 import pytest
@@ -449,3 +450,34 @@ def test_a_tally_reports_exact_cumulative_counts_per_attribute_set():
     assert points() == {ok: 16_000, refused: 16_000}
     tally.add(5, {"outcome": "OK", "reason": "OK"})
     assert points() == {ok: 16_005, refused: 16_000}  # cumulative, like a Counter
+
+
+@given(st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31, 23, 59, 59, 999999),
+                    timezones=st.sampled_from([UTC, timezone(timedelta(hours=5, minutes=30)), None])))
+def test_timestamps_match_protobufs_own_conversion(value):
+    from google.protobuf.timestamp_pb2 import Timestamp
+
+    from couponry_runtime.convert import as_utc, from_timestamp, to_timestamp
+
+    expected = Timestamp()
+    expected.FromDatetime(as_utc(value))  # naive values are UTC, as stored
+    assert to_timestamp(value) == expected
+    if expected.seconds or expected.nanos:
+        assert from_timestamp(to_timestamp(value)) == as_utc(value)
+
+
+@given(currency=st.one_of(st.sampled_from(["EUR", "USD", "JPY"]), st.text(max_size=4)),
+       amount=st.integers(min_value=-(2**63), max_value=2**63 - 1), required=st.booleans(),
+       expected_currency=st.sampled_from([None, "EUR"]), max_minor=st.sampled_from([None, 0, 10**6]))
+def test_money_is_valid_exactly_when_no_violation_is_recorded(currency, amount, required, expected_currency,
+                                                              max_minor):
+    from couponry.type.v1 import money_pb2
+    from couponry_runtime.validation import CURRENCIES, Violations
+
+    violations = Violations()
+    ok = violations.money(money_pb2.Money(currency_code=currency, amount_minor=amount), "m", required=required,
+                          currency=expected_currency, max_minor=max_minor)
+    assert ok == (not violations.items)
+    if currency or amount:
+        assert ok == (currency in CURRENCIES and amount >= 0 and (max_minor is None or amount <= max_minor)
+                      and (expected_currency is None or currency == expected_currency))
