@@ -60,18 +60,20 @@ class Violations:
         if money is None or (not money.currency_code and money.amount_minor == 0):
             return self.check(not required, field, "is required", "MISSING_FIELD")
         code, amount = money.currency_code, money.amount_minor
-        if (code in CURRENCIES and amount >= 0 and (max_minor is None or amount <= max_minor)
-                and (not currency or code == currency)):
-            return True  # the usual case, without building field paths and messages
-        ok = self.currency(money.currency_code, f"{field}.currency_code")
-        ok &= self.check(money.amount_minor >= 0, f"{field}.amount_minor", "must not be negative", "NEGATIVE_AMOUNT")
-        if max_minor is not None:
-            ok &= self.check(money.amount_minor <= max_minor, f"{field}.amount_minor", f"must be at most {max_minor}",
-                             "AMOUNT_TOO_LARGE")
-        if currency and ok:
-            ok &= self.check(money.currency_code == currency, f"{field}.currency_code",
-                             f"must be {currency}", "CURRENCY_MISMATCH")
-        return ok
+        known, non_negative = code in CURRENCIES, amount >= 0
+        within = max_minor is None or amount <= max_minor
+        if known and non_negative and within and (not currency or code == currency):
+            return True
+        # Field paths and messages are built only for the rules that failed.
+        if not known:
+            self.currency(code, f"{field}.currency_code")
+        if not non_negative:
+            self.add(f"{field}.amount_minor", "must not be negative", "NEGATIVE_AMOUNT")
+        if not within:
+            self.add(f"{field}.amount_minor", f"must be at most {max_minor}", "AMOUNT_TOO_LARGE")
+        if known and non_negative and within:  # so the currency is the one that differs
+            self.add(f"{field}.currency_code", f"must be {currency}", "CURRENCY_MISMATCH")
+        return False
 
     def page_size(self, value: int, field: str = "page_size") -> bool:
         return self.check(0 <= value <= MAX_PAGE_SIZE, field, f"must be between 0 and {MAX_PAGE_SIZE}")

@@ -117,13 +117,14 @@ class Hot:
     def __init__(self, session: Session | Connection) -> None:
         connection = session if isinstance(session, Connection) else session.connection()
         self.sqlite = connection.dialect.name == "sqlite"
-        driver = connection.connection.driver_connection
         # One cursor per driver connection, kept between transactions: making
         # one costs about as much as a statement's own client-side work.
-        kept = connection.info.get("couponry_hot_cursor")
-        if kept is None or kept[0] is not driver or getattr(kept[1], "closed", False):
-            kept = connection.info["couponry_hot_cursor"] = (driver, driver.cursor())
-        self.cursor = kept[1]
+        # `info` belongs to the driver connection: SQLAlchemy clears it when
+        # it replaces a broken or recycled one, and the cursor goes with it.
+        cursor = connection.info.get("couponry_hot_cursor")
+        if cursor is None:
+            cursor = connection.info["couponry_hot_cursor"] = connection.connection.driver_connection.cursor()
+        self.cursor = cursor
 
     def time(self, value: datetime | None):
         """A datetime as the column stores it (SQLAlchemy's text format on SQLite)."""
