@@ -15,6 +15,13 @@ throughput, p50/p99 latency and the ratio to the floor; and
 * a bare gRPC echo (a server with no handler code and no database), which
   shows what a Python gRPC round trip costs by itself on the machine.
 
+The gRPC phases are driven by a compiled load generator
+(scripts/loadgen/loadgen.cc, built on first use; it needs g++, pkg-config and
+libgrpc++-dev), so that the clients take as little CPU as they can from the
+server they share the machine with; RedeemCode is also driven from Python
+client threads for comparison. Without a compiler the script falls back to
+Python clients and says why.
+
 The phases alternate over several rounds and each ratio is the median of the
 rounds' own ratios, so that drift in the machine's load hits every side
 alike. Each phase also reports CPU per call (of the process measured and of
@@ -34,6 +41,7 @@ import hashlib
 import multiprocessing
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -59,6 +67,7 @@ class Phase:
     cores: float | None = None  # CPU use of the measured process(es), in cores
     machine_ms: float | None = None  # CPU of the whole machine per successful call
     machine_cores: float | None = None  # CPU use of the whole machine, in cores
+    consumed: int = 0  # requests the compiled load generator sent
 
     @property
     def ok(self) -> int:
@@ -150,7 +159,9 @@ def run_phase(name: str, clients: int, seconds: float, make_worker) -> Phase:
 
 
 class CodeFeed:
-    """Hands out codes to client threads, each code once."""
+    """Hands out codes, each once: one at a time to Python client threads,
+    or as a run of the next ones to the compiled load generator, which then
+    says how many it used."""
 
     def __init__(self, codes: list[str]) -> None:
         self._codes = codes
@@ -163,6 +174,30 @@ class CodeFeed:
                 return None
             self._next += 1
             return self._codes[self._next - 1]
+
+    def peek(self, count: int) -> list[str]:
+        with self._lock:
+            return self._codes[self._next:self._next + count]
+
+    def advance(self, count: int) -> None:
+        with self._lock:
+            self._next += count
+
+
+class SharedCode:
+    """The hot shared code, as a feed that never runs out."""
+
+    def __init__(self, code: str) -> None:
+        self._code = code
+
+    def take(self) -> str:
+        return self._code
+
+    def peek(self, count: int) -> list[str]:
+        return [self._code] * count
+
+    def advance(self, count: int) -> None:
+        pass
 
 
 @dataclass
@@ -356,6 +391,82 @@ def grpc_worker(target: str, feed, api, api_grpc, order_pb):
     return redeem, channel.close
 
 
+class CompiledLoad:
+    """The compiled load generator (scripts/loadgen/loadgen.cc): sends
+    requests serialized beforehand through gRPC's C++ generic stub.
+
+    Clients share this machine's two cores with the server and the
+    database, and a Python gRPC client spends about as much CPU per call as
+    the server's own gRPC layer: CPU the service being measured does not
+    get, where in production its callers run on other hosts. The compiled
+    client leaves it almost all of that. It is built on first use with the
+    system's C++ compiler and gRPC (Debian: g++ pkg-config libgrpc++-dev)
+    and kept in the user's cache, one build per version of its source."""
+
+    SOURCE = Path(__file__).resolve().parent / "loadgen" / "loadgen.cc"
+
+    def __init__(self, binary: Path) -> None:
+        self.binary = binary
+
+    @classmethod
+    def build(cls) -> CompiledLoad:
+        """The built load generator; RuntimeError saying why it cannot be built."""
+        source = cls.SOURCE.read_bytes()
+        cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "couponry"
+        binary = cache / f"loadgen-{hashlib.sha256(source).hexdigest()[:16]}"
+        if binary.exists():
+            return cls(binary)
+        try:
+            flags = subprocess.run(["pkg-config", "--cflags", "--libs", "grpc++"], capture_output=True,
+                                   text=True, check=True).stdout.split()
+            cache.mkdir(parents=True, exist_ok=True)
+            partial = binary.with_suffix(f".{os.getpid()}")
+            subprocess.run(["c++", "-O2", "-std=c++17", "-o", str(partial), str(cls.SOURCE), *flags],
+                           capture_output=True, text=True, check=True)
+            partial.replace(binary)
+        except (OSError, subprocess.CalledProcessError) as error:
+            detail = getattr(error, "stderr", "") or str(error)
+            raise RuntimeError(f"cannot build {cls.SOURCE.name} ({detail.strip().splitlines()[-1] if detail.strip() else error}); "
+                               "it needs a C++ compiler, pkg-config and gRPC's C++ library "
+                               "(Debian: apt-get install g++ pkg-config libgrpc++-dev)") from error
+        return cls(binary)
+
+    def run(self, name: str, target: str, method: str, requests: list[bytes], clients: int, seconds: float,
+            *, repeat: bool = False) -> Phase:
+        """One phase: `clients` callers send `requests` in order (or the first
+        one over and over) for `seconds`. Sets the phase's `consumed`."""
+        with tempfile.TemporaryDirectory(prefix="couponry-load-") as scratch:
+            path = Path(scratch) / "requests"
+            path.write_bytes(b"".join(len(r).to_bytes(4, "little") + r for r in requests))
+            command = [str(self.binary), target, method, str(clients), str(seconds), str(path)]
+            done = subprocess.run(command + (["--repeat"] if repeat else []), capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"load generator failed: {done.stderr.strip()}")
+        return parse_load_output(name, done.stdout)
+
+
+def parse_load_output(name: str, output: str) -> Phase:
+    """A phase from the load generator's output: one "<status code>
+    <latency ns>" line per call, then "consumed N" and "elapsed S"."""
+    phase = Phase(name)
+    for line in output.splitlines():
+        key, _, value = line.partition(" ")
+        if key == "consumed":
+            phase.consumed = int(value)
+        elif key == "elapsed":
+            phase.elapsed = float(value)
+        elif key == "0":
+            phase.latencies.append(int(value) / 1e9)
+        elif key:
+            reason = _STATUS_NAMES.get(int(key), key)
+            phase.failures[reason] = phase.failures.get(reason, 0) + 1
+    return phase
+
+
+_STATUS_NAMES = {code.value[0]: code.name for code in grpc.StatusCode}
+
+
+REDEEM_METHOD = "/couponry.redemption.v1.RedemptionService/RedeemCode"
 ECHO_SERVICE = "couponry.bench.v1.EchoService"
 
 
@@ -403,12 +514,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--server-workers", type=int, default=0,
                         help="gRPC worker threads per server process (default: COUPONRY_MAX_WORKERS, "
                              "else the redemption service's default)")
+    parser.add_argument("--load-generator", choices=("auto", "compiled", "python"), default="auto",
+                        help="what drives the gRPC phases: the compiled client in scripts/loadgen, built on first "
+                             "use (needs g++, pkg-config and libgrpc++-dev), or Python client threads; auto "
+                             "takes the compiled one when it builds (default auto)")
+    parser.add_argument("--python-client", action=argparse.BooleanOptionalAction, default=True,
+                        help="with the compiled client, also drive RedeemCode from Python client threads, "
+                             "for comparison (default on)")
     parser.add_argument("--mint", type=int, default=100_000, help="codes minted in one MintCodes call (default 100000)")
     args = parser.parse_args(argv)
     if not args.database_url.startswith(("postgres", "postgresql")):
         parser.error("the benchmark needs PostgreSQL")
     if not 1 <= args.clients <= 28:
         parser.error("--clients must be 1 to 28 (the service's connection pool holds 30)")
+
+    load, load_note = None, "--load-generator python"
+    if args.load_generator != "python":
+        try:
+            load = CompiledLoad.build()
+        except RuntimeError as error:
+            if args.load_generator == "compiled":
+                parser.error(str(error))
+            load_note = str(error)
+            print(f"falling back to the Python client: {error}", file=sys.stderr)
 
     # Velocity limits stay on (their statements are part of every redeem) but
     # high enough for a benchmark; set before the service reads them.
@@ -463,17 +591,24 @@ def main(argv: list[str] | None = None) -> int:
         minted = stub.MintCodes(api.MintCodesRequest(promotion_id=distinct.promotion_id, count=args.mint,
                                                      request_id="bench-mint"), timeout=600).minted_count
         mint_seconds = time.perf_counter() - started
+        # Enough codes that no phase runs out: four sides redeem distinct codes.
+        wanted, more = 4 * 2000 * int(args.seconds * args.rounds + 1), 0
+        while minted + more < wanted:  # at most 100k codes per call
+            more += stub.MintCodes(api.MintCodesRequest(
+                promotion_id=distinct.promotion_id, count=min(100_000, wanted - minted - more),
+                request_id=f"bench-mint-more-{more}"), timeout=600).minted_count
         with psycopg.connect(dsn, options=f"-csearch_path={schema}") as conn:
             keys = [row[0] for row in conn.execute("SELECT display FROM codes WHERE promotion_id = %s",
                                                    (distinct.promotion_id,))]
-        # Distinct codes dealt out to the three sides that redeem them.
-        floor_feed, bare_feed, grpc_feed = (CodeFeed(keys[i::3]) for i in range(3))
+        # Distinct codes dealt out to the sides that redeem them.
+        floor_feed, bare_feed, grpc_feed, python_feed = (CodeFeed(keys[i::4]) for i in range(4))
 
         hot = stub.CreatePromotion(api.CreatePromotionRequest(promotion=ppb.Promotion(
             display_name="bench hot", discount=discount, currency_code="EUR", per_code_limit=10**9,
             per_customer_limit=1, budget=eur(10**11), code_type=ppb.CODE_TYPE_SHARED), request_id="bench-2")).promotion
         [hot_code] = stub.MintCodes(api.MintCodesRequest(promotion_id=hot.promotion_id, count=1,
                                                          request_id="bench-hot")).sample_codes
+        shared = SharedCode(hot_code)
 
         floor_dsn = f"{dsn}{'&' if '?' in dsn else '?'}options=-csearch_path%3D{schema}"
         bare_ports = spawn.Queue()
@@ -484,32 +619,68 @@ def main(argv: list[str] | None = None) -> int:
         payload = api.RedeemCodeRequest(code=hot_code, subject_ref=f"grpc-{uuid.uuid4().hex[:16]}",
                                         order=order_pb("o-123456789012"), request_id=uuid.uuid4().hex
                                         ).SerializeToString()
-        workloads = (("distinct codes", (floor_feed.take, bare_feed.take, grpc_feed.take), distinct.promotion_id),
-                     ("one hot shared code", ((lambda: hot_code),) * 3, hot.promotion_id))
+        workloads = (("distinct codes", (floor_feed, bare_feed, grpc_feed, python_feed), distinct.promotion_id),
+                     ("one hot shared code", (shared,) * 4, hot.promotion_id))
+        client = "compiled client" if load else "Python client"
         floors = {label: Result(f"bare SQL floor, {label}") for label, _, _ in workloads}
-        bares = {label: Result(f"floor's transaction behind a bare gRPC server, {label}") for label, _, _ in workloads}
-        served = {label: Result(f"RedeemCode over gRPC, {label}") for label, _, _ in workloads}
-        echoes = Result("bare gRPC echo (no handler, no database)")
+        bares = {label: Result(f"floor's transaction behind a bare gRPC server, {label}, {client}")
+                 for label, _, _ in workloads}
+        served = {label: Result(f"RedeemCode over gRPC, {label}, {client}") for label, _, _ in workloads}
+        served_python = {label: Result(f"RedeemCode over gRPC, {label}, Python client") for label, _, _ in workloads}
+        echoes = Result(f"bare gRPC echo (no handler, no database), {client}")
+        batch = int(2000 * args.seconds)  # more requests than any phase gets through
+
+        def redeem_requests(codes: list[str]) -> list[bytes]:
+            requests = []
+            for code in codes:
+                request_id = uuid.uuid4().hex
+                requests.append(api.RedeemCodeRequest(
+                    code=code, subject_ref=f"grpc-{request_id[16:]}", order=order_pb(f"o-{request_id[:12]}"),
+                    request_id=request_id).SerializeToString())
+            return requests
+
+        def compiled(result: Result, pids: list[int], target: str, method: str, feed, build) -> Phase:
+            requests = build(feed.peek(batch))
+            phase = measured(pids, lambda: load.run(result.name, target, method, requests, args.clients,
+                                                    args.seconds))
+            feed.advance(phase.consumed)
+            return phase
+
         # Floor and service alternate, round after round, so that a change in
         # what else the machine is doing hits both sides of each ratio alike.
         for _round in range(args.rounds):
-            for label, feed_for, promotion_id in workloads:
+            for label, feeds, promotion_id in workloads:
                 floors[label].add(measured([os.getpid()], lambda: run_phase(
                     floors[label].name, args.clients, args.seconds,
-                    lambda i: floor_worker(floor_dsn, feed_for[0], promotion_id, 500))))
-                bares[label].add(measured([bare_server.pid], lambda: run_phase(
-                    bares[label].name, args.clients, args.seconds,
-                    lambda i: bare_worker(bare_target, feed_for[1], promotion_id))))
-                served[label].add(measured([p.pid for p in servers], lambda: run_phase(
-                    served[label].name, args.clients, args.seconds,
-                    lambda i: grpc_worker(targets[i % len(targets)], feed_for[2], api, api_grpc, order_pb))))
-            echoes.add(measured([echo_server.pid], lambda: run_phase(
-                echoes.name, args.clients, args.seconds, lambda i: echo_worker(echo_target, payload))))
+                    lambda i: floor_worker(floor_dsn, feeds[0].take, promotion_id, 500))))
+                server_pids = [p.pid for p in servers]
+                if load:
+                    bares[label].add(compiled(
+                        bares[label], [bare_server.pid], bare_target, f"/{BARE_SERVICE}/Redeem", feeds[1],
+                        lambda codes: [f"{promotion_id} {code}".encode() for code in codes]))
+                    served[label].add(compiled(
+                        served[label], server_pids, ",".join(targets), REDEEM_METHOD, feeds[2], redeem_requests))
+                else:
+                    bares[label].add(measured([bare_server.pid], lambda: run_phase(
+                        bares[label].name, args.clients, args.seconds,
+                        lambda i: bare_worker(bare_target, feeds[1].take, promotion_id))))
+                if not load or args.python_client:
+                    result = served_python[label] if load else served[label]
+                    result.add(measured(server_pids, lambda: run_phase(
+                        result.name, args.clients, args.seconds,
+                        lambda i: grpc_worker(targets[i % len(targets)], feeds[3].take, api, api_grpc, order_pb))))
+            if load:
+                echoes.add(measured([echo_server.pid], lambda: load.run(
+                    echoes.name, echo_target, f"/{ECHO_SERVICE}/Echo", [payload], args.clients, args.seconds,
+                    repeat=True)))
+            else:
+                echoes.add(measured([echo_server.pid], lambda: run_phase(
+                    echoes.name, args.clients, args.seconds, lambda i: echo_worker(echo_target, payload))))
 
         # Limits: counters equal successes, the log agrees, no code used twice.
         violations = []
         for promotion, label in ((distinct, "distinct codes"), (hot, "one hot shared code")):
-            successes = floors[label].merged.ok + bares[label].merged.ok + served[label].merged.ok
+            successes = sum(result[label].merged.ok for result in (floors, bares, served, served_python))
             got = stub.GetPromotion(api.GetPromotionRequest(promotion_id=promotion.promotion_id)).promotion
             if got.redemption_count != successes:
                 violations.append(f"{promotion.display_name}: counter {got.redemption_count} != {successes} successes")
@@ -524,9 +695,10 @@ def main(argv: list[str] | None = None) -> int:
         if overused or negative:
             violations.append(f"{overused} codes redeemed beyond their uses, {negative} below zero")
 
-        report.append(f"PostgreSQL, {args.clients} client threads, {args.rounds} interleaved rounds of "
+        report.append(f"PostgreSQL, {args.clients} clients, {args.rounds} interleaved rounds of "
                       f"{args.seconds:g} s per phase, {args.replicas} server process"
-                      f"{'es' if args.replicas > 1 else ''} with {workers} gRPC workers")
+                      f"{'es' if args.replicas > 1 else ''} with {workers} gRPC workers; gRPC load from the "
+                      + ("compiled client (scripts/loadgen)" if load else f"Python client ({load_note})"))
         report.append("")
         report.append("| phase | calls | throughput /s | p50 ms | p99 ms | vs floor | CPU ms/call: measured process "
                       "| CPU ms/call: machine |")
@@ -543,6 +715,9 @@ def main(argv: list[str] | None = None) -> int:
             report.append(row(floors[label], "1.00"))
             report.append(row(bares[label], f"{statistics.median(ratios(bares[label], floors[label])):.2f}"))
             report.append(row(served[label], f"{statistics.median(ratios(served[label], floors[label])):.2f}"))
+            if served_python[label].phases:
+                report.append(row(served_python[label],
+                                  f"{statistics.median(ratios(served_python[label], floors[label])):.2f}"))
         report.append(row(echoes, "-"))
         report.append("")
         report.append("vs floor: median over rounds of the phase's throughput / the floor's in the same round. "
@@ -552,6 +727,9 @@ def main(argv: list[str] | None = None) -> int:
                           + " ".join(f"{r:.2f}" for r in ratios(served[label], floors[label])))
             report.append(f"bare gRPC server / floor per round, {label}: "
                           + " ".join(f"{r:.2f}" for r in ratios(bares[label], floors[label])))
+            if served_python[label].phases:
+                report.append(f"RedeemCode with the Python client / floor per round, {label}: "
+                              + " ".join(f"{r:.2f}" for r in ratios(served_python[label], floors[label])))
         for label, _, _ in workloads:
             cores = served[label].median("cores")
             if cores is not None:
