@@ -27,18 +27,32 @@ log = logging.getLogger(__name__)
 # Health probes and reflection would drown the traces platform teams read.
 _UNTRACED_PREFIXES = ("/grpc.health.v1.Health/", "/grpc.reflection.")
 
+# The instrumentation's standard variable: full gRPC service names, comma
+# separated, whose calls are not traced. The instrumentation reads it only in
+# its global instrumentors, which couponry does not use, so it is read here.
+EXCLUDED_SERVICES_VARIABLE = "OTEL_PYTHON_GRPC_EXCLUDED_SERVICES"
 
-def _traced(details) -> bool:
-    """The instrumentation's filter: False for health and reflection calls.
+
+def _excluded_services() -> tuple[str, ...]:
+    raw = os.environ.get(EXCLUDED_SERVICES_VARIABLE, "")
+    return tuple(f"/{name.strip()}/" for name in raw.split(",") if name.strip())
+
+
+def _tracing_filter(untraced: tuple[str, ...]):
+    """The instrumentation's filter: False for calls to methods under `untraced`.
 
     A plain prefix test on the method name: the instrumentation's own filter
     combinators resolve the name through a runtime Protocol check that cost
     several percent of a checkout's CPU. Servers pass HandlerCallDetails
     (`method`), sync clients an info object with `full_method`."""
-    method = getattr(details, "method", None) or getattr(details, "full_method", "") or ""
-    if isinstance(method, bytes):
-        method = method.decode()
-    return not method.startswith(_UNTRACED_PREFIXES)
+
+    def traced(details) -> bool:
+        method = getattr(details, "method", None) or getattr(details, "full_method", "") or ""
+        if isinstance(method, bytes):
+            method = method.decode()
+        return not method.startswith(untraced)
+
+    return traced
 
 
 def _otlp_processor() -> SpanProcessor | None:
@@ -133,12 +147,13 @@ class Telemetry:
             readers.append(otlp_metrics)
         self.meter_provider = MeterProvider(resource=resource, metric_readers=readers)
         self.instruments = Instruments(self.meter_provider.get_meter(f"couponry.{service}"))
+        self._traced = _tracing_filter(_UNTRACED_PREFIXES + _excluded_services())
 
     def server_interceptor(self):
-        return server_interceptor(tracer_provider=self.tracer_provider, filter_=_traced)
+        return server_interceptor(tracer_provider=self.tracer_provider, filter_=self._traced)
 
     def client_interceptor(self):
-        return client_interceptor(tracer_provider=self.tracer_provider, filter_=_traced)
+        return client_interceptor(tracer_provider=self.tracer_provider, filter_=self._traced)
 
     def span(self, name: str, **attributes):
         """A child span for a step inside a request; attributes must not be personal data."""

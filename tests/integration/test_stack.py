@@ -18,7 +18,7 @@ from couponry.segmentation.v1 import segment_pb2
 from couponry.segmentation.v1 import segmentation_service_pb2 as segmentation_api
 from couponry.type.v1 import money_pb2
 from couponry_runtime.settings import SERVICE_NAMES
-from tests.helpers import channel_to, rpc_error
+from tests.helpers import channel_to, free_port, rpc_error
 from tests.integration.thin_path import (
     SEEDED_EMAIL,
     SEEDED_GIVEN_NAME,
@@ -59,6 +59,25 @@ def test_health_probes_and_reflection_leave_no_spans_but_calls_do(start, spans):
     names = [span.name for span in spans.get_finished_spans()]
     assert f"/{FULL_NAMES['segmentation']}/ListSegments" in names
     assert not [name for name in names if "grpc.health" in name or "grpc.reflection" in name], names
+
+
+def test_services_named_in_the_standard_exclusion_variable_are_not_traced(start, spans, monkeypatch):
+    # OTEL_PYTHON_GRPC_EXCLUDED_SERVICES is how platform teams take a hot
+    # service out of tracing; the other services stay traced.
+    from couponry.segmentation.v1 import segmentation_service_pb2_grpc as segmentation_grpc
+
+    monkeypatch.setenv("OTEL_PYTHON_GRPC_EXCLUDED_SERVICES",
+                       f" grpc.testing.Nothing , {FULL_NAMES['segmentation']} ")
+    excluded = start("segmentation")
+    segmentation_grpc.SegmentationServiceStub(channel_to(excluded)).ListSegments(
+        segmentation_api.ListSegmentsRequest(), timeout=5)
+    assert not spans.get_finished_spans()
+
+    monkeypatch.setenv("OTEL_PYTHON_GRPC_EXCLUDED_SERVICES", FULL_NAMES["profile"])
+    traced = start("segmentation", segmentation_port=free_port())
+    segmentation_grpc.SegmentationServiceStub(channel_to(traced)).ListSegments(
+        segmentation_api.ListSegmentsRequest(), timeout=5)
+    assert [span.name for span in spans.get_finished_spans()] == [f"/{FULL_NAMES['segmentation']}/ListSegments"]
 
 
 def test_a_stopping_service_reports_not_serving_before_it_goes(start):

@@ -340,6 +340,36 @@ def test_the_standard_sampler_variables_choose_what_is_traced(monkeypatch):
         telemetry.shutdown()
 
 
+def test_calls_to_excluded_services_leave_no_client_spans(monkeypatch):
+    # The standard exclusion variable covers the calls a service makes too.
+    from concurrent import futures
+
+    import grpc
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+    from couponry_runtime.channels import open_channel
+    from couponry_runtime.telemetry import Telemetry
+
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=2))
+    server.add_generic_rpc_handlers([grpc.method_handlers_generic_handler(service, {
+        "Echo": grpc.unary_unary_rpc_method_handler(lambda request, context: request)})
+        for service in ("t.Hot", "t.Cold")])
+    port = server.add_insecure_port("127.0.0.1:0")
+    server.start()
+    monkeypatch.setenv("OTEL_PYTHON_GRPC_EXCLUDED_SERVICES", "t.Hot")
+    exported = InMemorySpanExporter()
+    telemetry = Telemetry("campaign", [SimpleSpanProcessor(exported)])
+    try:
+        channel = open_channel(f"127.0.0.1:{port}", telemetry, 5.0)
+        for service in ("t.Hot", "t.Cold", "t.Hot"):
+            assert channel.unary_unary(f"/{service}/Echo")(b"x", timeout=5) == b"x"
+        assert [span.name for span in exported.get_finished_spans()] == ["/t.Cold/Echo"]
+    finally:
+        telemetry.shutdown()
+        server.stop(0)
+
+
 def test_each_service_has_its_own_worker_default_and_the_setting_overrides_all(tmp_path):
     from couponry_services.registry import definition
 
