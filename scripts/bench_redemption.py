@@ -19,7 +19,9 @@ The gRPC phases are driven by a compiled load generator
 (scripts/loadgen/loadgen.cc, built on first use; it needs g++, pkg-config and
 libgrpc++-dev), so that the clients take as little CPU as they can from the
 server they share the machine with; RedeemCode is also driven from Python
-client threads for comparison. Without a compiler the script falls back to
+client threads for comparison, and against a second server whose calls
+are left out of tracing (OTEL_PYTHON_GRPC_EXCLUDED_SERVICES), to show what
+tracing every checkout costs. Without a compiler the script falls back to
 Python clients and says why.
 
 The phases alternate over several rounds and each ratio is the median of the
@@ -466,7 +468,8 @@ def parse_load_output(name: str, output: str) -> Phase:
 _STATUS_NAMES = {code.value[0]: code.name for code in grpc.StatusCode}
 
 
-REDEEM_METHOD = "/couponry.redemption.v1.RedemptionService/RedeemCode"
+UNTRACED_SERVICE = "couponry.redemption.v1.RedemptionService"
+REDEEM_METHOD = f"/{UNTRACED_SERVICE}/RedeemCode"
 ECHO_SERVICE = "couponry.bench.v1.EchoService"
 
 
@@ -487,8 +490,10 @@ def echo_worker(target: str, payload: bytes):
     return call, channel.close
 
 
-def serve(settings: dict, ports, stop) -> None:
-    """Child process: the redemption service until `stop` is set."""
+def serve(settings: dict, ports, stop, environment: dict | None = None) -> None:
+    """Child process: the redemption service until `stop` is set, with
+    `environment` added to its environment variables."""
+    os.environ.update(environment or {})
     from couponry_runtime.server import start_service
     from couponry_runtime.settings import Settings
     from couponry_services.redemption.app import DEFINITION
@@ -521,6 +526,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--python-client", action=argparse.BooleanOptionalAction, default=True,
                         help="with the compiled client, also drive RedeemCode from Python client threads, "
                              "for comparison (default on)")
+    parser.add_argument("--untraced", action=argparse.BooleanOptionalAction, default=True,
+                        help="also measure RedeemCode on a second server whose calls are left out of tracing "
+                             f"(OTEL_PYTHON_GRPC_EXCLUDED_SERVICES={UNTRACED_SERVICE}), to show what "
+                             "tracing every checkout costs (default on)")
     parser.add_argument("--mint", type=int, default=100_000, help="codes minted in one MintCodes call (default 100000)")
     args = parser.parse_args(argv)
     if not args.database_url.startswith(("postgres", "postgresql")):
@@ -569,6 +578,15 @@ def main(argv: list[str] | None = None) -> int:
         servers.append(spawn.Process(target=serve, args=(settings, ports, stop), daemon=True))
         servers[-1].start()
     targets = [f"127.0.0.1:{ports.get(timeout=120)}" for _ in servers]
+    untraced_server, untraced_target = None, ""
+    if args.untraced:
+        # The same service with its calls left out of tracing by the standard
+        # variable: what tracing every checkout costs.
+        untraced_ports = spawn.Queue()
+        untraced_server = spawn.Process(target=serve, args=(settings, untraced_ports, stop, {
+            "OTEL_PYTHON_GRPC_EXCLUDED_SERVICES": UNTRACED_SERVICE}), daemon=True)
+        untraced_server.start()
+        untraced_target = f"127.0.0.1:{untraced_ports.get(timeout=120)}"
     echo_ports = spawn.Queue()
     echo_server = spawn.Process(target=echo_serve, args=(workers, echo_ports, stop), daemon=True)
     echo_server.start()
@@ -592,7 +610,7 @@ def main(argv: list[str] | None = None) -> int:
                                                      request_id="bench-mint"), timeout=600).minted_count
         mint_seconds = time.perf_counter() - started
         # Enough codes that no phase runs out: four sides redeem distinct codes.
-        wanted, more = 4 * 2000 * int(args.seconds * args.rounds + 1), 0
+        wanted, more = 5 * 2000 * int(args.seconds * args.rounds + 1), 0
         while minted + more < wanted:  # at most 100k codes per call
             more += stub.MintCodes(api.MintCodesRequest(
                 promotion_id=distinct.promotion_id, count=min(100_000, wanted - minted - more),
@@ -601,7 +619,7 @@ def main(argv: list[str] | None = None) -> int:
             keys = [row[0] for row in conn.execute("SELECT display FROM codes WHERE promotion_id = %s",
                                                    (distinct.promotion_id,))]
         # Distinct codes dealt out to the sides that redeem them.
-        floor_feed, bare_feed, grpc_feed, python_feed = (CodeFeed(keys[i::4]) for i in range(4))
+        floor_feed, bare_feed, grpc_feed, python_feed, untraced_feed = (CodeFeed(keys[i::5]) for i in range(5))
 
         hot = stub.CreatePromotion(api.CreatePromotionRequest(promotion=ppb.Promotion(
             display_name="bench hot", discount=discount, currency_code="EUR", per_code_limit=10**9,
@@ -619,14 +637,17 @@ def main(argv: list[str] | None = None) -> int:
         payload = api.RedeemCodeRequest(code=hot_code, subject_ref=f"grpc-{uuid.uuid4().hex[:16]}",
                                         order=order_pb("o-123456789012"), request_id=uuid.uuid4().hex
                                         ).SerializeToString()
-        workloads = (("distinct codes", (floor_feed, bare_feed, grpc_feed, python_feed), distinct.promotion_id),
-                     ("one hot shared code", (shared,) * 4, hot.promotion_id))
+        workloads = (("distinct codes", (floor_feed, bare_feed, grpc_feed, python_feed, untraced_feed),
+                      distinct.promotion_id),
+                     ("one hot shared code", (shared,) * 5, hot.promotion_id))
         client = "compiled client" if load else "Python client"
         floors = {label: Result(f"bare SQL floor, {label}") for label, _, _ in workloads}
         bares = {label: Result(f"floor's transaction behind a bare gRPC server, {label}, {client}")
                  for label, _, _ in workloads}
         served = {label: Result(f"RedeemCode over gRPC, {label}, {client}") for label, _, _ in workloads}
         served_python = {label: Result(f"RedeemCode over gRPC, {label}, Python client") for label, _, _ in workloads}
+        untraced = {label: Result(f"RedeemCode over gRPC, {label}, {client}, service not traced")
+                    for label, _, _ in workloads}
         echoes = Result(f"bare gRPC echo (no handler, no database), {client}")
         batch = int(2000 * args.seconds)  # more requests than any phase gets through
 
@@ -664,6 +685,14 @@ def main(argv: list[str] | None = None) -> int:
                     bares[label].add(measured([bare_server.pid], lambda: run_phase(
                         bares[label].name, args.clients, args.seconds,
                         lambda i: bare_worker(bare_target, feeds[1].take, promotion_id))))
+                if untraced_server is not None and load:
+                    untraced[label].add(compiled(
+                        untraced[label], [untraced_server.pid], untraced_target, REDEEM_METHOD, feeds[4],
+                        redeem_requests))
+                elif untraced_server is not None:
+                    untraced[label].add(measured([untraced_server.pid], lambda: run_phase(
+                        untraced[label].name, args.clients, args.seconds,
+                        lambda i: grpc_worker(untraced_target, feeds[4].take, api, api_grpc, order_pb))))
                 if not load or args.python_client:
                     result = served_python[label] if load else served[label]
                     result.add(measured(server_pids, lambda: run_phase(
@@ -680,7 +709,7 @@ def main(argv: list[str] | None = None) -> int:
         # Limits: counters equal successes, the log agrees, no code used twice.
         violations = []
         for promotion, label in ((distinct, "distinct codes"), (hot, "one hot shared code")):
-            successes = sum(result[label].merged.ok for result in (floors, bares, served, served_python))
+            successes = sum(result[label].merged.ok for result in (floors, bares, served, served_python, untraced))
             got = stub.GetPromotion(api.GetPromotionRequest(promotion_id=promotion.promotion_id)).promotion
             if got.redemption_count != successes:
                 violations.append(f"{promotion.display_name}: counter {got.redemption_count} != {successes} successes")
@@ -715,9 +744,9 @@ def main(argv: list[str] | None = None) -> int:
             report.append(row(floors[label], "1.00"))
             report.append(row(bares[label], f"{statistics.median(ratios(bares[label], floors[label])):.2f}"))
             report.append(row(served[label], f"{statistics.median(ratios(served[label], floors[label])):.2f}"))
-            if served_python[label].phases:
-                report.append(row(served_python[label],
-                                  f"{statistics.median(ratios(served_python[label], floors[label])):.2f}"))
+            for extra in (served_python[label], untraced[label]):
+                if extra.phases:
+                    report.append(row(extra, f"{statistics.median(ratios(extra, floors[label])):.2f}"))
         report.append(row(echoes, "-"))
         report.append("")
         report.append("vs floor: median over rounds of the phase's throughput / the floor's in the same round. "
@@ -730,6 +759,9 @@ def main(argv: list[str] | None = None) -> int:
             if served_python[label].phases:
                 report.append(f"RedeemCode with the Python client / floor per round, {label}: "
                               + " ".join(f"{r:.2f}" for r in ratios(served_python[label], floors[label])))
+            if untraced[label].phases:
+                report.append(f"RedeemCode, service not traced / floor per round, {label}: "
+                              + " ".join(f"{r:.2f}" for r in ratios(untraced[label], floors[label])))
         for label, _, _ in workloads:
             cores = served[label].median("cores")
             if cores is not None:
@@ -742,7 +774,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         channel.close()
         stop.set()
-        for process in (*servers, echo_server, *children):
+        for process in (*servers, echo_server, *children, *([untraced_server] if untraced_server else [])):
             process.join(timeout=30)
         with psycopg.connect(dsn, autocommit=True) as conn:
             conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
