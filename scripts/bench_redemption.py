@@ -169,10 +169,13 @@ class CodeFeed:
         self._codes = codes
         self._next = 0
         self._lock = threading.Lock()
+        self.exhausted = False  # a phase ran out of codes and ended early
+
 
     def take(self) -> str | None:
         with self._lock:
             if self._next >= len(self._codes):
+                self.exhausted = True
                 return None
             self._next += 1
             return self._codes[self._next - 1]
@@ -184,10 +187,13 @@ class CodeFeed:
     def advance(self, count: int) -> None:
         with self._lock:
             self._next += count
+            self.exhausted |= self._next >= len(self._codes)
 
 
 class SharedCode:
     """The hot shared code, as a feed that never runs out."""
+
+    exhausted = False
 
     def __init__(self, code: str) -> None:
         self._code = code
@@ -321,9 +327,15 @@ def serve_raw(service: str, method: str, behavior, workers: int, ports, stop) ->
     server.stop(0)
 
 
+# Each client thread is a separate caller with a connection of its own, as in
+# the compiled load generator (gRPC would otherwise share one between
+# channels opened with the same arguments).
+OWN_CONNECTION = (("grpc.use_local_subchannel_pool", 1),)
+
+
 def raw_method(target: str, service: str, method: str):
     """(a bytes-in, bytes-out callable for `method`, its channel), once the channel is ready."""
-    channel = grpc.insecure_channel(target)
+    channel = grpc.insecure_channel(target, options=OWN_CONNECTION)
     call = channel.unary_unary(f"/{service}/{method}")
     grpc.channel_ready_future(channel).result(timeout=10)
     return call, channel
@@ -369,7 +381,7 @@ def bare_worker(target: str, feed, promotion_id: str):
 
 
 def grpc_worker(target: str, feed, api, api_grpc, order_pb):
-    channel = grpc.insecure_channel(target)
+    channel = grpc.insecure_channel(target, options=OWN_CONNECTION)
     stub = api_grpc.RedemptionServiceStub(channel)
     grpc.channel_ready_future(channel).result(timeout=10)
     # The load generator shares the cores with the server: it builds each
@@ -412,26 +424,46 @@ class CompiledLoad:
 
     @classmethod
     def build(cls) -> CompiledLoad:
-        """The built load generator; RuntimeError saying why it cannot be built."""
-        source = cls.SOURCE.read_bytes()
-        cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "couponry"
-        binary = cache / f"loadgen-{hashlib.sha256(source).hexdigest()[:16]}"
-        if binary.exists():
-            return cls(binary)
+        """The built load generator; RuntimeError saying why it cannot be built.
+
+        A build is kept per version of the source, of gRPC's library and of
+        the compiler, and is run once before use: a cached binary whose
+        libraries have changed is built again."""
+        hint = ("it needs a C++ compiler, pkg-config and gRPC's C++ library "
+                "(Debian: apt-get install g++ pkg-config libgrpc++-dev)")
+        partial = None
         try:
-            flags = subprocess.run(["pkg-config", "--cflags", "--libs", "grpc++"], capture_output=True,
-                                   text=True, check=True).stdout.split()
+            grpc_version = _output(["pkg-config", "--modversion", "grpc++"])
+            compiler = _output(["c++", "--version"]).splitlines()[0]
+            key = hashlib.sha256(b"\0".join([cls.SOURCE.read_bytes(), grpc_version.encode(), compiler.encode()]))
+            cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "couponry"
+            binary = cache / f"loadgen-{key.hexdigest()[:16]}"
+            if binary.exists() and cls._runs(binary):
+                return cls(binary)
+            flags = _output(["pkg-config", "--cflags", "--libs", "grpc++"]).split()
             cache.mkdir(parents=True, exist_ok=True)
             partial = binary.with_suffix(f".{os.getpid()}")
-            subprocess.run(["c++", "-O2", "-std=c++17", "-o", str(partial), str(cls.SOURCE), *flags],
-                           capture_output=True, text=True, check=True)
+            _output(["c++", "-O2", "-std=c++17", "-o", str(partial), str(cls.SOURCE), *flags])
+            if not cls._runs(partial):
+                raise RuntimeError(f"the {cls.SOURCE.name} just built does not run; {hint}")
             partial.replace(binary)
+            return cls(binary)
         except (OSError, subprocess.CalledProcessError) as error:
-            detail = getattr(error, "stderr", "") or str(error)
-            raise RuntimeError(f"cannot build {cls.SOURCE.name} ({detail.strip().splitlines()[-1] if detail.strip() else error}); "
-                               "it needs a C++ compiler, pkg-config and gRPC's C++ library "
-                               "(Debian: apt-get install g++ pkg-config libgrpc++-dev)") from error
-        return cls(binary)
+            detail = (getattr(error, "stderr", "") or str(error)).strip()
+            raise RuntimeError(f"cannot build {cls.SOURCE.name} ({detail.splitlines()[-1] if detail else error}); "
+                               f"{hint}") from error
+        finally:
+            if partial is not None:
+                partial.unlink(missing_ok=True)
+
+    @staticmethod
+    def _runs(binary: Path) -> bool:
+        # Without arguments it prints its usage and exits 2; a binary whose
+        # shared libraries are gone fails to start instead.
+        try:
+            return subprocess.run([str(binary)], capture_output=True, timeout=30).returncode == 2
+        except (OSError, subprocess.SubprocessError):
+            return False
 
     def run(self, name: str, target: str, method: str, requests: list[bytes], clients: int, seconds: float,
             *, repeat: bool = False) -> Phase:
@@ -445,6 +477,10 @@ class CompiledLoad:
         if done.returncode != 0:
             raise RuntimeError(f"load generator failed: {done.stderr.strip()}")
         return parse_load_output(name, done.stdout)
+
+
+def _output(command: list[str]) -> str:
+    return subprocess.run(command, capture_output=True, text=True, check=True).stdout.strip()
 
 
 def parse_load_output(name: str, output: str) -> Phase:
@@ -578,15 +614,16 @@ def main(argv: list[str] | None = None) -> int:
         servers.append(spawn.Process(target=serve, args=(settings, ports, stop), daemon=True))
         servers[-1].start()
     targets = [f"127.0.0.1:{ports.get(timeout=120)}" for _ in servers]
-    untraced_server, untraced_target = None, ""
+    untraced_servers, untraced_targets = [], []
     if args.untraced:
-        # The same service with its calls left out of tracing by the standard
-        # variable: what tracing every checkout costs.
+        # The same service, as many replicas, with its calls left out of
+        # tracing by the standard variable: what tracing every checkout costs.
         untraced_ports = spawn.Queue()
-        untraced_server = spawn.Process(target=serve, args=(settings, untraced_ports, stop, {
-            "OTEL_PYTHON_GRPC_EXCLUDED_SERVICES": UNTRACED_SERVICE}), daemon=True)
-        untraced_server.start()
-        untraced_target = f"127.0.0.1:{untraced_ports.get(timeout=120)}"
+        for _ in range(args.replicas):
+            untraced_servers.append(spawn.Process(target=serve, args=(settings, untraced_ports, stop, {
+                "OTEL_PYTHON_GRPC_EXCLUDED_SERVICES": UNTRACED_SERVICE}), daemon=True))
+            untraced_servers[-1].start()
+        untraced_targets = [f"127.0.0.1:{untraced_ports.get(timeout=120)}" for _ in untraced_servers]
     echo_ports = spawn.Queue()
     echo_server = spawn.Process(target=echo_serve, args=(workers, echo_ports, stop), daemon=True)
     echo_server.start()
@@ -609,7 +646,7 @@ def main(argv: list[str] | None = None) -> int:
         minted = stub.MintCodes(api.MintCodesRequest(promotion_id=distinct.promotion_id, count=args.mint,
                                                      request_id="bench-mint"), timeout=600).minted_count
         mint_seconds = time.perf_counter() - started
-        # Enough codes that no phase runs out: four sides redeem distinct codes.
+        # Enough codes that no phase runs out: five sides redeem distinct codes.
         wanted, more = 5 * 2000 * int(args.seconds * args.rounds + 1), 0
         while minted + more < wanted:  # at most 100k codes per call
             more += stub.MintCodes(api.MintCodesRequest(
@@ -650,6 +687,7 @@ def main(argv: list[str] | None = None) -> int:
                     for label, _, _ in workloads}
         echoes = Result(f"bare gRPC echo (no handler, no database), {client}")
         batch = int(2000 * args.seconds)  # more requests than any phase gets through
+        ran_out: set[str] = set()  # phases that ended early, out of codes: their figures are short
 
         def redeem_requests(codes: list[str]) -> list[bytes]:
             requests = []
@@ -665,6 +703,8 @@ def main(argv: list[str] | None = None) -> int:
             phase = measured(pids, lambda: load.run(result.name, target, method, requests, args.clients,
                                                     args.seconds))
             feed.advance(phase.consumed)
+            if phase.consumed >= len(requests):
+                ran_out.add(result.name)
             return phase
 
         # Floor and service alternate, round after round, so that a change in
@@ -685,14 +725,16 @@ def main(argv: list[str] | None = None) -> int:
                     bares[label].add(measured([bare_server.pid], lambda: run_phase(
                         bares[label].name, args.clients, args.seconds,
                         lambda i: bare_worker(bare_target, feeds[1].take, promotion_id))))
-                if untraced_server is not None and load:
+                untraced_pids = [p.pid for p in untraced_servers]
+                if untraced_servers and load:
                     untraced[label].add(compiled(
-                        untraced[label], [untraced_server.pid], untraced_target, REDEEM_METHOD, feeds[4],
+                        untraced[label], untraced_pids, ",".join(untraced_targets), REDEEM_METHOD, feeds[4],
                         redeem_requests))
-                elif untraced_server is not None:
-                    untraced[label].add(measured([untraced_server.pid], lambda: run_phase(
+                elif untraced_servers:
+                    untraced[label].add(measured(untraced_pids, lambda: run_phase(
                         untraced[label].name, args.clients, args.seconds,
-                        lambda i: grpc_worker(untraced_target, feeds[4].take, api, api_grpc, order_pb))))
+                        lambda i: grpc_worker(untraced_targets[i % len(untraced_targets)], feeds[4].take, api,
+                                              api_grpc, order_pb))))
                 if not load or args.python_client:
                     result = served_python[label] if load else served[label]
                     result.add(measured(server_pids, lambda: run_phase(
@@ -705,6 +747,12 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 echoes.add(measured([echo_server.pid], lambda: run_phase(
                     echoes.name, args.clients, args.seconds, lambda i: echo_worker(echo_target, payload))))
+
+        for label, feeds, _ in workloads:
+            for feed, result in zip(feeds, (floors[label], bares[label], served[label], served_python[label],
+                                            untraced[label])):
+                if feed.exhausted and result.phases:
+                    ran_out.add(result.name)
 
         # Limits: counters equal successes, the log agrees, no code used twice.
         violations = []
@@ -769,12 +817,15 @@ def main(argv: list[str] | None = None) -> int:
         report.append(f"Bulk minting: {minted} codes in {mint_seconds:.2f} s = {minted / mint_seconds:.0f} codes/s "
                       f"(one MintCodes call)")
         report.append(f"Limit violations: {len(violations)}" + (f" {violations}" if violations else ""))
+        if ran_out:
+            report.append(f"NOT VALID: out of codes before time was up in {sorted(ran_out)}; "
+                          "a faster machine needs more codes than this script mints")
         print("\n".join(report))
-        return 1 if violations else 0
+        return 1 if violations or ran_out else 0
     finally:
         channel.close()
         stop.set()
-        for process in (*servers, echo_server, *children, *([untraced_server] if untraced_server else [])):
+        for process in (*servers, echo_server, *children, *untraced_servers):
             process.join(timeout=30)
         with psycopg.connect(dsn, autocommit=True) as conn:
             conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')

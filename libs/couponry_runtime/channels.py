@@ -10,7 +10,7 @@ import grpc
 from opentelemetry.instrumentation.grpc import client_interceptor, grpcext
 
 from .interceptors import DefaultDeadlineInterceptor
-from .telemetry import Telemetry
+from .telemetry import Telemetry, tracing_filter
 
 # Retry only what cannot have reached a handler twice with different effect:
 # every mutating RPC carries a request_id, so UNAVAILABLE is safe to retry.
@@ -48,7 +48,8 @@ def open_channel(target: str, telemetry: Telemetry | None, timeout_seconds: floa
     # The deadline is applied first so the client span covers the whole call
     # with its deadline; OpenTelemetry's client interceptor is a grpcext one.
     with_deadline = grpc.intercept_channel(channel, DefaultDeadlineInterceptor(timeout_seconds))
-    tracing = telemetry.client_interceptor() if telemetry is not None else client_interceptor()
+    tracing = telemetry.client_interceptor() if telemetry is not None else client_interceptor(
+        filter_=tracing_filter())
     return grpcext.intercept_channel(with_deadline, tracing)
 
 

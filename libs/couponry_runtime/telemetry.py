@@ -38,6 +38,13 @@ def _excluded_services() -> tuple[str, ...]:
     return tuple(f"/{name.strip()}/" for name in raw.split(",") if name.strip())
 
 
+def tracing_filter():
+    """The instrumentation's filter for this process: False for health and
+    reflection calls and for calls to the services named in
+    OTEL_PYTHON_GRPC_EXCLUDED_SERVICES (read now)."""
+    return _tracing_filter(_UNTRACED_PREFIXES + _excluded_services())
+
+
 def _tracing_filter(untraced: tuple[str, ...]):
     """The instrumentation's filter: False for calls to methods under `untraced`.
 
@@ -147,7 +154,7 @@ class Telemetry:
             readers.append(otlp_metrics)
         self.meter_provider = MeterProvider(resource=resource, metric_readers=readers)
         self.instruments = Instruments(self.meter_provider.get_meter(f"couponry.{service}"))
-        self._traced = _tracing_filter(_UNTRACED_PREFIXES + _excluded_services())
+        self._traced = tracing_filter()
 
     def server_interceptor(self):
         return server_interceptor(tracer_provider=self.tracer_provider, filter_=self._traced)

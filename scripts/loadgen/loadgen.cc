@@ -42,21 +42,24 @@ struct Outcome {
   int64_t nanos;
 };
 
-std::vector<grpc::ByteBuffer> ReadRequests(const char* path) {
+// The requests in `path`; false if the file is missing or cut short.
+bool ReadRequests(const char* path, std::vector<grpc::ByteBuffer>& requests) {
   std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
   std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::vector<grpc::ByteBuffer> requests;
   size_t at = 0;
-  while (at + 4 <= all.size()) {
+  while (at < all.size()) {
+    if (all.size() - at < 4) return false;
     uint32_t size = static_cast<uint8_t>(all[at]) | static_cast<uint8_t>(all[at + 1]) << 8 |
                     static_cast<uint8_t>(all[at + 2]) << 16 |
                     static_cast<uint32_t>(static_cast<uint8_t>(all[at + 3])) << 24;
     at += 4;
+    if (size > all.size() - at) return false;
     grpc::Slice slice(all.data() + at, size);
     requests.emplace_back(&slice, 1);
     at += size;
   }
-  return requests;
+  return true;
 }
 
 }  // namespace
@@ -77,7 +80,11 @@ int main(int argc, char** argv) {
   const std::string method = argv[2];
   const int threads = std::stoi(argv[3]);
   const double seconds = std::stod(argv[4]);
-  const std::vector<grpc::ByteBuffer> requests = ReadRequests(argv[5]);
+  std::vector<grpc::ByteBuffer> requests;
+  if (!ReadRequests(argv[5], requests)) {
+    std::fprintf(stderr, "cannot read requests from %s (missing or cut short)\n", argv[5]);
+    return 2;
+  }
   if (requests.empty()) {
     std::fprintf(stderr, "no requests in %s\n", argv[5]);
     return 2;

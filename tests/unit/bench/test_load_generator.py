@@ -8,6 +8,7 @@ without loss."""
 from __future__ import annotations
 
 import importlib.util
+import subprocess
 import sys
 import threading
 from collections import Counter
@@ -48,8 +49,7 @@ def load():
         pytest.skip(str(error))
 
 
-@pytest.fixture
-def recorder():
+def _serve_recorder(servers: list):
     """A plain gRPC server that records every request it gets and refuses b"no"."""
     seen, lock = [], threading.Lock()
 
@@ -65,8 +65,22 @@ def recorder():
         "Call": grpc.unary_unary_rpc_method_handler(answer)}),))
     port = server.add_insecure_port("127.0.0.1:0")
     server.start()
-    yield f"127.0.0.1:{port}", seen
-    server.stop(0)
+    servers.append(server)
+    return f"127.0.0.1:{port}", seen
+
+
+@pytest.fixture
+def recorders():
+    """Starts recording servers on demand: `recorders()` -> (target, requests seen)."""
+    servers: list = []
+    yield lambda: _serve_recorder(servers)
+    for server in servers:
+        server.stop(0)
+
+
+@pytest.fixture
+def recorder(recorders):
+    return recorders()
 
 
 def test_every_request_is_sent_once_and_refusals_are_not_successes(load, recorder):
@@ -81,11 +95,21 @@ def test_every_request_is_sent_once_and_refusals_are_not_successes(load, recorde
     assert phase.failures == {"FAILED_PRECONDITION": 40}
 
 
-def test_several_servers_share_the_callers(load, recorder):
+def test_the_callers_are_spread_over_several_servers(load, recorders):
+    (first, seen_first), (second, seen_second) = recorders(), recorders()
+    phase = load.run("p", f"{first},{second}", "/t.Recorder/Call", [b"same"], clients=2, seconds=0.3, repeat=True)
+    assert seen_first and seen_second
+    assert phase.ok == phase.consumed == len(seen_first) + len(seen_second)
+
+
+def test_a_cut_short_requests_file_is_refused(load, recorder, tmp_path):
     target, seen = recorder
-    phase = load.run("p", f"{target},{target}", "/t.Recorder/Call", [b"a", b"b", b"c"], clients=2, seconds=60)
-    assert phase.ok == phase.consumed == 3
-    assert sorted(seen) == [b"a", b"b", b"c"]
+    path = tmp_path / "requests"
+    path.write_bytes((10).to_bytes(4, "little") + b"abc")
+    done = subprocess.run([str(load.binary), target, "/t.Recorder/Call", "1", "1", str(path)],
+                          capture_output=True, text=True)
+    assert done.returncode == 2 and "cut short" in done.stderr
+    assert not seen
 
 
 def test_repeat_sends_the_first_request_until_time_is_up(load, recorder):

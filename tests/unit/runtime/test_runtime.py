@@ -340,6 +340,22 @@ def test_the_standard_sampler_variables_choose_what_is_traced(monkeypatch):
         telemetry.shutdown()
 
 
+def test_the_tracing_filter_follows_the_standard_exclusion_variable(monkeypatch):
+    # Shared by the services' interceptors and the typed client's channels.
+    from types import SimpleNamespace
+
+    from couponry_runtime.telemetry import tracing_filter
+
+    monkeypatch.setenv("OTEL_PYTHON_GRPC_EXCLUDED_SERVICES", "a.B, c.D")
+    traced = tracing_filter()
+    assert not traced(SimpleNamespace(method="/a.B/Get"))  # served
+    assert not traced(SimpleNamespace(full_method="/c.D/Get"))  # made
+    assert not traced(SimpleNamespace(method=b"/grpc.health.v1.Health/Check"))
+    assert traced(SimpleNamespace(method="/a.Bc/Get")) and traced(SimpleNamespace(full_method="/x.a.B/Get"))
+    monkeypatch.delenv("OTEL_PYTHON_GRPC_EXCLUDED_SERVICES")
+    assert tracing_filter()(SimpleNamespace(method="/a.B/Get"))
+
+
 def test_calls_to_excluded_services_leave_no_client_spans(monkeypatch):
     # The standard exclusion variable covers the calls a service makes too.
     from concurrent import futures
