@@ -171,7 +171,6 @@ class CodeFeed:
         self._lock = threading.Lock()
         self.exhausted = False  # a phase ran out of codes and ended early
 
-
     def take(self) -> str | None:
         with self._lock:
             if self._next >= len(self._codes):
@@ -380,21 +379,27 @@ def bare_worker(target: str, feed, promotion_id: str):
     return call, channel.close
 
 
+def fill_redeem(request, code: str):
+    """`request` (a RedeemCodeRequest with its order set) made a checkout of
+    its own for `code`: a fresh request_id, subject and order id, all from
+    one random id, since the load generator shares the server's cores."""
+    request_id = uuid.uuid4().hex
+    request.code, request.request_id = code, request_id
+    request.subject_ref, request.order.order_id = f"grpc-{request_id[16:]}", f"o-{request_id[:12]}"
+    return request
+
+
 def grpc_worker(target: str, feed, api, api_grpc, order_pb):
     channel = grpc.insecure_channel(target, options=OWN_CONNECTION)
     stub = api_grpc.RedemptionServiceStub(channel)
     grpc.channel_ready_future(channel).result(timeout=10)
-    # The load generator shares the cores with the server: it builds each
-    # request with as little work of its own as it can (one random id).
-    request = api.RedeemCodeRequest(order=order_pb(""))
+    request = api.RedeemCodeRequest(order=order_pb(""))  # one message, refilled for every call
 
     def redeem():
         code = feed()
         if code is None:
             return None
-        request_id = uuid.uuid4().hex
-        request.code, request.request_id = code, request_id
-        request.subject_ref, request.order.order_id = f"grpc-{request_id[16:]}", f"o-{request_id[:12]}"
+        fill_redeem(request, code)
         try:
             stub.RedeemCode(request, timeout=30)
             return True
@@ -690,22 +695,27 @@ def main(argv: list[str] | None = None) -> int:
         ran_out: set[str] = set()  # phases that ended early, out of codes: their figures are short
 
         def redeem_requests(codes: list[str]) -> list[bytes]:
-            requests = []
-            for code in codes:
-                request_id = uuid.uuid4().hex
-                requests.append(api.RedeemCodeRequest(
-                    code=code, subject_ref=f"grpc-{request_id[16:]}", order=order_pb(f"o-{request_id[:12]}"),
-                    request_id=request_id).SerializeToString())
-            return requests
+            request = api.RedeemCodeRequest(order=order_pb(""))
+            return [fill_redeem(request, code).SerializeToString() for code in codes]
 
-        def compiled(result: Result, pids: list[int], target: str, method: str, feed, build) -> Phase:
+        def drive(result: Result, pids: list[int], to: list[str], method: str, feed, build, python_worker) -> None:
+            """One phase of `result` against the servers `to`: from the
+            compiled load generator (`build` makes its requests from codes),
+            else from Python client threads (`python_worker(target, feed)`)."""
+            if not load:
+                result.add(measured(pids, lambda: run_phase(
+                    result.name, args.clients, args.seconds, lambda i: python_worker(to[i % len(to)], feed))))
+                return
             requests = build(feed.peek(batch))
-            phase = measured(pids, lambda: load.run(result.name, target, method, requests, args.clients,
+            phase = measured(pids, lambda: load.run(result.name, ",".join(to), method, requests, args.clients,
                                                     args.seconds))
             feed.advance(phase.consumed)
             if phase.consumed >= len(requests):
                 ran_out.add(result.name)
-            return phase
+            result.add(phase)
+
+        def redeem_worker(target: str, feed):
+            return grpc_worker(target, feed.take, api, api_grpc, order_pb)
 
         # Floor and service alternate, round after round, so that a change in
         # what else the machine is doing hits both sides of each ratio alike.
@@ -715,31 +725,17 @@ def main(argv: list[str] | None = None) -> int:
                     floors[label].name, args.clients, args.seconds,
                     lambda i: floor_worker(floor_dsn, feeds[0].take, promotion_id, 500))))
                 server_pids = [p.pid for p in servers]
-                if load:
-                    bares[label].add(compiled(
-                        bares[label], [bare_server.pid], bare_target, f"/{BARE_SERVICE}/Redeem", feeds[1],
-                        lambda codes: [f"{promotion_id} {code}".encode() for code in codes]))
-                    served[label].add(compiled(
-                        served[label], server_pids, ",".join(targets), REDEEM_METHOD, feeds[2], redeem_requests))
-                else:
-                    bares[label].add(measured([bare_server.pid], lambda: run_phase(
-                        bares[label].name, args.clients, args.seconds,
-                        lambda i: bare_worker(bare_target, feeds[1].take, promotion_id))))
-                untraced_pids = [p.pid for p in untraced_servers]
-                if untraced_servers and load:
-                    untraced[label].add(compiled(
-                        untraced[label], untraced_pids, ",".join(untraced_targets), REDEEM_METHOD, feeds[4],
-                        redeem_requests))
-                elif untraced_servers:
-                    untraced[label].add(measured(untraced_pids, lambda: run_phase(
-                        untraced[label].name, args.clients, args.seconds,
-                        lambda i: grpc_worker(untraced_targets[i % len(untraced_targets)], feeds[4].take, api,
-                                              api_grpc, order_pb))))
-                if not load or args.python_client:
-                    result = served_python[label] if load else served[label]
-                    result.add(measured(server_pids, lambda: run_phase(
-                        result.name, args.clients, args.seconds,
-                        lambda i: grpc_worker(targets[i % len(targets)], feeds[3].take, api, api_grpc, order_pb))))
+                drive(bares[label], [bare_server.pid], [bare_target], f"/{BARE_SERVICE}/Redeem", feeds[1],
+                      lambda codes: [f"{promotion_id} {code}".encode() for code in codes],
+                      lambda target, feed: bare_worker(target, feed.take, promotion_id))
+                drive(served[label], server_pids, targets, REDEEM_METHOD, feeds[2], redeem_requests, redeem_worker)
+                if untraced_servers:
+                    drive(untraced[label], [p.pid for p in untraced_servers], untraced_targets, REDEEM_METHOD,
+                          feeds[4], redeem_requests, redeem_worker)
+                if load and args.python_client:
+                    served_python[label].add(measured(server_pids, lambda: run_phase(
+                        served_python[label].name, args.clients, args.seconds,
+                        lambda i: redeem_worker(targets[i % len(targets)], feeds[3]))))
             if load:
                 echoes.add(measured([echo_server.pid], lambda: load.run(
                     echoes.name, echo_target, f"/{ECHO_SERVICE}/Echo", [payload], args.clients, args.seconds,
@@ -800,16 +796,12 @@ def main(argv: list[str] | None = None) -> int:
         report.append("vs floor: median over rounds of the phase's throughput / the floor's in the same round. "
                       "Measured process: the client process for the floor, the server process for the others.")
         for label, _, _ in workloads:
-            report.append(f"RedeemCode / floor per round, {label}: "
-                          + " ".join(f"{r:.2f}" for r in ratios(served[label], floors[label])))
-            report.append(f"bare gRPC server / floor per round, {label}: "
-                          + " ".join(f"{r:.2f}" for r in ratios(bares[label], floors[label])))
-            if served_python[label].phases:
-                report.append(f"RedeemCode with the Python client / floor per round, {label}: "
-                              + " ".join(f"{r:.2f}" for r in ratios(served_python[label], floors[label])))
-            if untraced[label].phases:
-                report.append(f"RedeemCode, service not traced / floor per round, {label}: "
-                              + " ".join(f"{r:.2f}" for r in ratios(untraced[label], floors[label])))
+            for title, result in (("RedeemCode", served), ("bare gRPC server", bares),
+                                  ("RedeemCode with the Python client", served_python),
+                                  ("RedeemCode, service not traced", untraced)):
+                if result[label].phases:
+                    report.append(f"{title} / floor per round, {label}: "
+                                  + " ".join(f"{r:.2f}" for r in ratios(result[label], floors[label])))
         for label, _, _ in workloads:
             cores = served[label].median("cores")
             if cores is not None:

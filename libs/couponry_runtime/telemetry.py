@@ -41,17 +41,13 @@ def _excluded_services() -> tuple[str, ...]:
 def tracing_filter():
     """The instrumentation's filter for this process: False for health and
     reflection calls and for calls to the services named in
-    OTEL_PYTHON_GRPC_EXCLUDED_SERVICES (read now)."""
-    return _tracing_filter(_UNTRACED_PREFIXES + _excluded_services())
-
-
-def _tracing_filter(untraced: tuple[str, ...]):
-    """The instrumentation's filter: False for calls to methods under `untraced`.
+    OTEL_PYTHON_GRPC_EXCLUDED_SERVICES (read now).
 
     A plain prefix test on the method name: the instrumentation's own filter
     combinators resolve the name through a runtime Protocol check that cost
     several percent of a checkout's CPU. Servers pass HandlerCallDetails
     (`method`), sync clients an info object with `full_method`."""
+    untraced = _UNTRACED_PREFIXES + _excluded_services()
 
     def traced(details) -> bool:
         method = getattr(details, "method", None) or getattr(details, "full_method", "") or ""

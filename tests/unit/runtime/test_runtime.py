@@ -360,7 +360,6 @@ def test_calls_to_excluded_services_leave_no_client_spans(monkeypatch):
     # The standard exclusion variable covers the calls a service makes too.
     from concurrent import futures
 
-    import grpc
     from opentelemetry.sdk.trace.export import SimpleSpanProcessor
     from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
