@@ -26,7 +26,10 @@ Python clients and says why.
 
 The phases alternate over several rounds and each ratio is the median of the
 rounds' own ratios, so that drift in the machine's load hits every side
-alike. Each phase also reports CPU per call (of the process measured and of
+alike. `--clients 4,8,16` sweeps the load: every phase runs at each count in
+every round, and the report adds each side's peak against the floor's peak
+(the floor and the service are best at different loads, so one fixed load
+flatters whichever side degrades less there). Each phase also reports CPU per call (of the process measured and of
 the whole machine), and the run ends with a check that no limit was exceeded
 (counters equal to successes, consistency RPC, no code over its uses) and
 bulk minting of 100k codes in one MintCodes call.
@@ -235,6 +238,35 @@ class Result:
 def ratios(phase: Result, floor: Result) -> list[float]:
     """A phase's throughput over the floor's, round by round."""
     return [p.throughput / f.throughput for p, f in zip(phase.phases, floor.phases) if f.throughput]
+
+
+def peak_ratios(sides: list[Result], floors: list[Result]) -> list[float]:
+    """Round by round, the best throughput of `sides` (one Result per client
+    count) over the best of `floors`: each side at its own best load."""
+    rounds = min(len(result.phases) for result in sides + floors)
+    best = lambda results, r: max(result.phases[r].throughput for result in results)  # noqa: E731
+    return [best(sides, r) / best(floors, r) for r in range(rounds) if best(floors, r)]
+
+
+def best_load(results: dict[int, Result]) -> int:
+    """The client count at which a side ran fastest over the whole run."""
+    return max(results, key=lambda clients: results[clients].merged.throughput)
+
+
+MAX_CLIENTS = 28  # the service's connection pool holds 30
+
+
+def client_counts(text: str) -> list[int]:
+    """`--clients`: one count of client threads, or several separated by
+    commas for a load sweep (each once, in the order given)."""
+    parts = [part.strip() for part in text.split(",")]
+    if not all(part.isascii() and part.isdigit() for part in parts):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a count or a comma-separated list of counts")
+    counts = list(dict.fromkeys(int(part) for part in parts))
+    if not all(1 <= count <= MAX_CLIENTS for count in counts):
+        raise argparse.ArgumentTypeError(
+            f"each count must be 1 to {MAX_CLIENTS} (the service's connection pool holds 30)")
+    return counts
 
 
 def _digest(value: str) -> str:
@@ -509,6 +541,17 @@ def parse_load_output(name: str, output: str) -> Phase:
 _STATUS_NAMES = {code.value[0]: code.name for code in grpc.StatusCode}
 
 
+@dataclass
+class Variant:
+    """The service once more, in processes of its own with `environment`
+    added to theirs: one more side of the comparison."""
+
+    title: str
+    environment: dict[str, str]
+    processes: list = field(default_factory=list)
+    targets: list[str] = field(default_factory=list)
+
+
 UNTRACED_SERVICE = "couponry.redemption.v1.RedemptionService"
 REDEEM_METHOD = f"/{UNTRACED_SERVICE}/RedeemCode"
 ECHO_SERVICE = "couponry.bench.v1.EchoService"
@@ -531,6 +574,25 @@ def echo_worker(target: str, payload: bytes):
     return call, channel.close
 
 
+TRACE_SERVICE = "opentelemetry.proto.collector.trace.v1.TraceService"
+
+
+def trace_sink(ports, stop, received) -> None:
+    """Child process: an OTLP trace receiver that counts the spans it is sent
+    (in `received`) and keeps none: the collector a server exports to, which
+    in production runs on another host."""
+    from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
+
+    def export(request: bytes, context):
+        batch = ExportTraceServiceRequest.FromString(request)
+        spans = sum(len(scope.spans) for resource in batch.resource_spans for scope in resource.scope_spans)
+        with received.get_lock():
+            received.value += spans
+        return b""  # an empty ExportTraceServiceResponse: all accepted
+
+    serve_raw(TRACE_SERVICE, "Export", export, 2, ports, stop)
+
+
 def serve(settings: dict, ports, stop, environment: dict | None = None) -> None:
     """Child process: the redemption service until `stop` is set, with
     `environment` added to its environment variables."""
@@ -550,7 +612,10 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", default=os.environ.get("COUPONRY_BENCH_DATABASE_URL", DEFAULT_URL),
                         help=f"PostgreSQL URL (default {DEFAULT_URL}); a scratch schema is created and dropped")
-    parser.add_argument("--clients", type=int, default=8, help="concurrent client threads per phase (default 8)")
+    parser.add_argument("--clients", type=client_counts, default=[8],
+                        help="concurrent client threads per phase (default 8); several counts separated by commas, "
+                             "e.g. 4,8,16, run every phase at each of them and add each side's peak against the "
+                             "floor's peak")
     parser.add_argument("--seconds", type=float, default=5.0, help="duration of each measured phase (default 5)")
     parser.add_argument("--rounds", type=int, default=5,
                         help="interleaved rounds of every phase; each ratio is their median (default 5)")
@@ -571,12 +636,17 @@ def main(argv: list[str] | None = None) -> int:
                         help="also measure RedeemCode on a second server whose calls are left out of tracing "
                              f"(OTEL_PYTHON_GRPC_EXCLUDED_SERVICES={UNTRACED_SERVICE}), to show what "
                              "tracing every checkout costs (default on)")
+    parser.add_argument("--export-spans", action=argparse.BooleanOptionalAction, default=False,
+                        help="also measure RedeemCode on a server that exports its spans over OTLP/gRPC "
+                             "(OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) to a receiver in another process that counts "
+                             "and drops them, as a deployment with a collector does; the default server records "
+                             "spans but has nowhere to send them (default off)")
     parser.add_argument("--mint", type=int, default=100_000, help="codes minted in one MintCodes call (default 100000)")
     args = parser.parse_args(argv)
     if not args.database_url.startswith(("postgres", "postgresql")):
         parser.error("the benchmark needs PostgreSQL")
-    if not 1 <= args.clients <= 28:
-        parser.error("--clients must be 1 to 28 (the service's connection pool holds 30)")
+    loads: list[int] = args.clients
+    sweep = len(loads) > 1
 
     load, load_note = None, "--load-generator python"
     if args.load_generator != "python":
@@ -619,16 +689,28 @@ def main(argv: list[str] | None = None) -> int:
         servers.append(spawn.Process(target=serve, args=(settings, ports, stop), daemon=True))
         servers[-1].start()
     targets = [f"127.0.0.1:{ports.get(timeout=120)}" for _ in servers]
-    untraced_servers, untraced_targets = [], []
+    # The same service again, as many replicas each: left out of tracing by
+    # the standard variable (what tracing every checkout costs), and sending
+    # its spans to an OTLP receiver (what exporting them adds).
+    variants: list[Variant] = []
     if args.untraced:
-        # The same service, as many replicas, with its calls left out of
-        # tracing by the standard variable: what tracing every checkout costs.
-        untraced_ports = spawn.Queue()
+        variants.append(Variant("service not traced", {"OTEL_PYTHON_GRPC_EXCLUDED_SERVICES": UNTRACED_SERVICE}))
+    sink, spans_received = None, spawn.Value("q", 0)
+    if args.export_spans:
+        sink_ports = spawn.Queue()
+        sink = spawn.Process(target=trace_sink, args=(sink_ports, stop, spans_received), daemon=True)
+        sink.start()
+        exporting = Variant("spans exported over OTLP", {
+            "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": f"http://127.0.0.1:{sink_ports.get(timeout=60)}",
+            "OTEL_EXPORTER_OTLP_TRACES_INSECURE": "true"})
+        variants.append(exporting)
+    for variant in variants:
+        variant_ports = spawn.Queue()
         for _ in range(args.replicas):
-            untraced_servers.append(spawn.Process(target=serve, args=(settings, untraced_ports, stop, {
-                "OTEL_PYTHON_GRPC_EXCLUDED_SERVICES": UNTRACED_SERVICE}), daemon=True))
-            untraced_servers[-1].start()
-        untraced_targets = [f"127.0.0.1:{untraced_ports.get(timeout=120)}" for _ in untraced_servers]
+            variant.processes.append(spawn.Process(target=serve, args=(settings, variant_ports, stop,
+                                                                       variant.environment), daemon=True))
+            variant.processes[-1].start()
+        variant.targets = [f"127.0.0.1:{variant_ports.get(timeout=120)}" for _ in variant.processes]
     echo_ports = spawn.Queue()
     echo_server = spawn.Process(target=echo_serve, args=(workers, echo_ports, stop), daemon=True)
     echo_server.start()
@@ -651,8 +733,9 @@ def main(argv: list[str] | None = None) -> int:
         minted = stub.MintCodes(api.MintCodesRequest(promotion_id=distinct.promotion_id, count=args.mint,
                                                      request_id="bench-mint"), timeout=600).minted_count
         mint_seconds = time.perf_counter() - started
-        # Enough codes that no phase runs out: five sides redeem distinct codes.
-        wanted, more = 5 * 2000 * int(args.seconds * args.rounds + 1), 0
+        # Enough codes that no phase runs out: every side redeems distinct codes of its own.
+        side_count = 4 + len(variants)  # floor, bare server, RedeemCode, Python client, variants
+        wanted, more = side_count * 2000 * int(args.seconds * args.rounds * len(loads) + 1), 0
         while minted + more < wanted:  # at most 100k codes per call
             more += stub.MintCodes(api.MintCodesRequest(
                 promotion_id=distinct.promotion_id, count=min(100_000, wanted - minted - more),
@@ -661,7 +744,7 @@ def main(argv: list[str] | None = None) -> int:
             keys = [row[0] for row in conn.execute("SELECT display FROM codes WHERE promotion_id = %s",
                                                    (distinct.promotion_id,))]
         # Distinct codes dealt out to the sides that redeem them.
-        floor_feed, bare_feed, grpc_feed, python_feed, untraced_feed = (CodeFeed(keys[i::5]) for i in range(5))
+        distinct_feeds = tuple(CodeFeed(keys[i::side_count]) for i in range(side_count))
 
         hot = stub.CreatePromotion(api.CreatePromotionRequest(promotion=ppb.Promotion(
             display_name="bench hot", discount=discount, currency_code="EUR", per_code_limit=10**9,
@@ -679,18 +762,22 @@ def main(argv: list[str] | None = None) -> int:
         payload = api.RedeemCodeRequest(code=hot_code, subject_ref=f"grpc-{uuid.uuid4().hex[:16]}",
                                         order=order_pb("o-123456789012"), request_id=uuid.uuid4().hex
                                         ).SerializeToString()
-        workloads = (("distinct codes", (floor_feed, bare_feed, grpc_feed, python_feed, untraced_feed),
-                      distinct.promotion_id),
-                     ("one hot shared code", (shared,) * 5, hot.promotion_id))
+        workloads = (("distinct codes", distinct_feeds, distinct.promotion_id),
+                     ("one hot shared code", (shared,) * side_count, hot.promotion_id))
         client = "compiled client" if load else "Python client"
-        floors = {label: Result(f"bare SQL floor, {label}") for label, _, _ in workloads}
-        bares = {label: Result(f"floor's transaction behind a bare gRPC server, {label}, {client}")
-                 for label, _, _ in workloads}
-        served = {label: Result(f"RedeemCode over gRPC, {label}, {client}") for label, _, _ in workloads}
-        served_python = {label: Result(f"RedeemCode over gRPC, {label}, Python client") for label, _, _ in workloads}
-        untraced = {label: Result(f"RedeemCode over gRPC, {label}, {client}, service not traced")
-                    for label, _, _ in workloads}
-        echoes = Result(f"bare gRPC echo (no handler, no database), {client}")
+
+        def sides(title: str) -> dict[str, dict[int, Result]]:
+            """One Result per workload and client count; a sweep names the count."""
+            return {label: {n: Result(title.format(label=label) + (f", {n} clients" if sweep else ""))
+                            for n in loads} for label, _, _ in workloads}
+        floors = sides("bare SQL floor, {label}")
+        bares = sides(f"floor's transaction behind a bare gRPC server, {{label}}, {client}")
+        served = sides(f"RedeemCode over gRPC, {{label}}, {client}")
+        served_python = sides("RedeemCode over gRPC, {label}, Python client")
+        variant_sides = [sides(f"RedeemCode over gRPC, {{label}}, {client}, {variant.title}") for variant in variants]
+        every_side = (floors, bares, served, served_python, *variant_sides)  # in the order of a workload's feeds
+        echoes = {n: Result(f"bare gRPC echo (no handler, no database), {client}" + (f", {n} clients" if sweep else ""))
+                  for n in loads}
         batch = int(2000 * args.seconds)  # more requests than any phase gets through
         ran_out: set[str] = set()  # phases that ended early, out of codes: their figures are short
 
@@ -698,16 +785,18 @@ def main(argv: list[str] | None = None) -> int:
             request = api.RedeemCodeRequest(order=order_pb(""))
             return [fill_redeem(request, code).SerializeToString() for code in codes]
 
-        def drive(result: Result, pids: list[int], to: list[str], method: str, feed, build, python_worker) -> None:
-            """One phase of `result` against the servers `to`: from the
-            compiled load generator (`build` makes its requests from codes),
-            else from Python client threads (`python_worker(target, feed)`)."""
+        def drive(result: Result, clients: int, pids: list[int], to: list[str], method: str, feed, build,
+                  python_worker) -> None:
+            """One phase of `result` with `clients` callers against the
+            servers `to`: from the compiled load generator (`build` makes its
+            requests from codes), else from Python client threads
+            (`python_worker(target, feed)`)."""
             if not load:
                 result.add(measured(pids, lambda: run_phase(
-                    result.name, args.clients, args.seconds, lambda i: python_worker(to[i % len(to)], feed))))
+                    result.name, clients, args.seconds, lambda i: python_worker(to[i % len(to)], feed))))
                 return
             requests = build(feed.peek(batch))
-            phase = measured(pids, lambda: load.run(result.name, ",".join(to), method, requests, args.clients,
+            phase = measured(pids, lambda: load.run(result.name, ",".join(to), method, requests, clients,
                                                     args.seconds))
             feed.advance(phase.consumed)
             if phase.consumed >= len(requests):
@@ -719,41 +808,42 @@ def main(argv: list[str] | None = None) -> int:
 
         # Floor and service alternate, round after round, so that a change in
         # what else the machine is doing hits both sides of each ratio alike.
+        server_pids = [p.pid for p in servers]
         for _round in range(args.rounds):
-            for label, feeds, promotion_id in workloads:
-                floors[label].add(measured([os.getpid()], lambda: run_phase(
-                    floors[label].name, args.clients, args.seconds,
-                    lambda i: floor_worker(floor_dsn, feeds[0].take, promotion_id, 500))))
-                server_pids = [p.pid for p in servers]
-                drive(bares[label], [bare_server.pid], [bare_target], f"/{BARE_SERVICE}/Redeem", feeds[1],
-                      lambda codes: [f"{promotion_id} {code}".encode() for code in codes],
-                      lambda target, feed: bare_worker(target, feed.take, promotion_id))
-                drive(served[label], server_pids, targets, REDEEM_METHOD, feeds[2], redeem_requests, redeem_worker)
-                if untraced_servers:
-                    drive(untraced[label], [p.pid for p in untraced_servers], untraced_targets, REDEEM_METHOD,
-                          feeds[4], redeem_requests, redeem_worker)
-                if load and args.python_client:
-                    served_python[label].add(measured(server_pids, lambda: run_phase(
-                        served_python[label].name, args.clients, args.seconds,
-                        lambda i: redeem_worker(targets[i % len(targets)], feeds[3]))))
-            if load:
-                echoes.add(measured([echo_server.pid], lambda: load.run(
-                    echoes.name, echo_target, f"/{ECHO_SERVICE}/Echo", [payload], args.clients, args.seconds,
-                    repeat=True)))
-            else:
-                echoes.add(measured([echo_server.pid], lambda: run_phase(
-                    echoes.name, args.clients, args.seconds, lambda i: echo_worker(echo_target, payload))))
+            for n in loads:
+                for label, feeds, promotion_id in workloads:
+                    floors[label][n].add(measured([os.getpid()], lambda: run_phase(
+                        floors[label][n].name, n, args.seconds,
+                        lambda i: floor_worker(floor_dsn, feeds[0].take, promotion_id, 500))))
+                    drive(bares[label][n], n, [bare_server.pid], [bare_target], f"/{BARE_SERVICE}/Redeem", feeds[1],
+                          lambda codes: [f"{promotion_id} {code}".encode() for code in codes],
+                          lambda target, feed: bare_worker(target, feed.take, promotion_id))
+                    drive(served[label][n], n, server_pids, targets, REDEEM_METHOD, feeds[2], redeem_requests,
+                          redeem_worker)
+                    for variant, side, feed in zip(variants, variant_sides, feeds[4:]):
+                        drive(side[label][n], n, [p.pid for p in variant.processes], variant.targets,
+                              REDEEM_METHOD, feed, redeem_requests, redeem_worker)
+                    if load and args.python_client:
+                        served_python[label][n].add(measured(server_pids, lambda: run_phase(
+                            served_python[label][n].name, n, args.seconds,
+                            lambda i: redeem_worker(targets[i % len(targets)], feeds[3]))))
+                if load:
+                    echoes[n].add(measured([echo_server.pid], lambda: load.run(
+                        echoes[n].name, echo_target, f"/{ECHO_SERVICE}/Echo", [payload], n, args.seconds,
+                        repeat=True)))
+                else:
+                    echoes[n].add(measured([echo_server.pid], lambda: run_phase(
+                        echoes[n].name, n, args.seconds, lambda i: echo_worker(echo_target, payload))))
 
         for label, feeds, _ in workloads:
-            for feed, result in zip(feeds, (floors[label], bares[label], served[label], served_python[label],
-                                            untraced[label])):
-                if feed.exhausted and result.phases:
-                    ran_out.add(result.name)
+            for feed, side in zip(feeds, every_side):
+                if feed.exhausted:
+                    ran_out.update(result.name for result in side[label].values() if result.phases)
 
         # Limits: counters equal successes, the log agrees, no code used twice.
         violations = []
         for promotion, label in ((distinct, "distinct codes"), (hot, "one hot shared code")):
-            successes = sum(result[label].merged.ok for result in (floors, bares, served, served_python, untraced))
+            successes = sum(result.merged.ok for side in every_side for result in side[label].values())
             got = stub.GetPromotion(api.GetPromotionRequest(promotion_id=promotion.promotion_id)).promotion
             if got.redemption_count != successes:
                 violations.append(f"{promotion.display_name}: counter {got.redemption_count} != {successes} successes")
@@ -768,7 +858,7 @@ def main(argv: list[str] | None = None) -> int:
         if overused or negative:
             violations.append(f"{overused} codes redeemed beyond their uses, {negative} below zero")
 
-        report.append(f"PostgreSQL, {args.clients} clients, {args.rounds} interleaved rounds of "
+        report.append(f"PostgreSQL, {', '.join(map(str, loads))} clients, {args.rounds} interleaved rounds of "
                       f"{args.seconds:g} s per phase, {args.replicas} server process"
                       f"{'es' if args.replicas > 1 else ''} with {workers} gRPC workers; gRPC load from the "
                       + ("compiled client (scripts/loadgen)" if load else f"Python client ({load_note})"))
@@ -784,28 +874,56 @@ def main(argv: list[str] | None = None) -> int:
             return (f"| {phase.name}{extra} | {phase.ok} | {phase.throughput:.0f} | {phase.pct(0.5):.2f} "
                     f"| {phase.pct(0.99):.2f} | {vs} | {'-' if cpu is None else f'{cpu:.2f}'} "
                     f"| {'-' if machine is None else f'{machine:.2f}'} |")
+        compared = (("RedeemCode", served), ("bare gRPC server", bares),
+                    ("RedeemCode with the Python client", served_python),
+                    *((f"RedeemCode, {variant.title}", side) for variant, side in zip(variants, variant_sides)))
         for label, _, _ in workloads:
-            report.append(row(floors[label], "1.00"))
-            report.append(row(bares[label], f"{statistics.median(ratios(bares[label], floors[label])):.2f}"))
-            report.append(row(served[label], f"{statistics.median(ratios(served[label], floors[label])):.2f}"))
-            for extra in (served_python[label], untraced[label]):
-                if extra.phases:
-                    report.append(row(extra, f"{statistics.median(ratios(extra, floors[label])):.2f}"))
-        report.append(row(echoes, "-"))
+            for n in loads:
+                report.append(row(floors[label][n], "1.00"))
+                for side in (bares, served, served_python, *variant_sides):
+                    if side[label][n].phases:
+                        report.append(row(side[label][n],
+                                          f"{statistics.median(ratios(side[label][n], floors[label][n])):.2f}"))
+        for n in loads:
+            report.append(row(echoes[n], "-"))
         report.append("")
-        report.append("vs floor: median over rounds of the phase's throughput / the floor's in the same round. "
-                      "Measured process: the client process for the floor, the server process for the others.")
+        report.append("vs floor: median over rounds of the phase's throughput / the floor's in the same round, "
+                      "at the same client count. Measured process: the client process for the floor, the server "
+                      "process for the others.")
         for label, _, _ in workloads:
-            for title, result in (("RedeemCode", served), ("bare gRPC server", bares),
-                                  ("RedeemCode with the Python client", served_python),
-                                  ("RedeemCode, service not traced", untraced)):
-                if result[label].phases:
-                    report.append(f"{title} / floor per round, {label}: "
-                                  + " ".join(f"{r:.2f}" for r in ratios(result[label], floors[label])))
+            for n in loads:
+                at = f", {n} clients" if sweep else ""
+                for title, side in compared:
+                    if side[label][n].phases:
+                        report.append(f"{title} / floor per round, {label}{at}: "
+                                      + " ".join(f"{r:.2f}" for r in ratios(side[label][n], floors[label][n])))
+        if sweep:
+            # A fixed load favours whichever side degrades less there; each
+            # side at its own best load compares the most each can do.
+            for label, _, _ in workloads:
+                floor_best = best_load(floors[label])
+                for title, side in compared:
+                    if not side[label][loads[0]].phases:
+                        continue
+                    per_round = peak_ratios(list(side[label].values()), list(floors[label].values()))
+                    report.append(
+                        f"Peak against peak, {title}, {label}: {statistics.median(per_round):.2f} "
+                        f"(best at {best_load(side[label])} clients, the floor at {floor_best}; per round: "
+                        + " ".join(f"{r:.2f}" for r in per_round) + ")")
         for label, _, _ in workloads:
-            cores = served[label].median("cores")
-            if cores is not None:
-                report.append(f"Server process(es) during RedeemCode, {label}: {cores:.2f} cores busy")
+            for n in loads:
+                cores = served[label][n].median("cores")
+                if cores is not None:
+                    report.append(f"Server process(es) during RedeemCode, {label}{f', {n} clients' if sweep else ''}: "
+                                  f"{cores:.2f} cores busy")
+        if sink is not None:
+            time.sleep(6)  # the SDK sends a batch at least every 5 s: let the last one land
+            exported = variant_sides[variants.index(exporting)]
+            calls = sum(phase.ok + sum(phase.failures.values())
+                        for side in exported.values() for result in side.values() for phase in result.phases)
+            report.append(f"Spans the OTLP receiver got from the exporting server: {spans_received.value} "
+                          f"for {calls} calls" + ("" if spans_received.value >= calls else
+                                                  " (the rest were dropped by the SDK's queue or are unsent)"))
         report.append(f"Bulk minting: {minted} codes in {mint_seconds:.2f} s = {minted / mint_seconds:.0f} codes/s "
                       f"(one MintCodes call)")
         report.append(f"Limit violations: {len(violations)}" + (f" {violations}" if violations else ""))
@@ -817,7 +935,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         channel.close()
         stop.set()
-        for process in (*servers, echo_server, *children, *untraced_servers):
+        for process in (*servers, echo_server, *children, *(p for v in variants for p in v.processes),
+                        *([sink] if sink else [])):
             process.join(timeout=30)
         with psycopg.connect(dsn, autocommit=True) as conn:
             conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
