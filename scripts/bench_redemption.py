@@ -248,6 +248,12 @@ def peak_ratios(sides: list[Result], floors: list[Result]) -> list[float]:
     return [best(sides, r) / best(floors, r) for r in range(rounds) if best(floors, r)]
 
 
+def median_text(values: list[float]) -> str:
+    """The median to two places, or "-" when there is nothing to take it of
+    (a floor that completed nothing)."""
+    return f"{statistics.median(values):.2f}" if values else "-"
+
+
 def best_load(results: dict[int, Result]) -> int:
     """The client count at which a side ran fastest over the whole run."""
     return max(results, key=lambda clients: results[clients].merged.throughput)
@@ -695,10 +701,12 @@ def main(argv: list[str] | None = None) -> int:
     variants: list[Variant] = []
     if args.untraced:
         variants.append(Variant("service not traced", {"OTEL_PYTHON_GRPC_EXCLUDED_SERVICES": UNTRACED_SERVICE}))
-    sink, spans_received = None, spawn.Value("q", 0)
+    # The receiver stops after the servers: an exporting server sends what
+    # it still holds when it shuts down.
+    sink, spans_received, sink_stop = None, spawn.Value("q", 0), spawn.Event()
     if args.export_spans:
         sink_ports = spawn.Queue()
-        sink = spawn.Process(target=trace_sink, args=(sink_ports, stop, spans_received), daemon=True)
+        sink = spawn.Process(target=trace_sink, args=(sink_ports, sink_stop, spans_received), daemon=True)
         sink.start()
         exporting = Variant("spans exported over OTLP", {
             "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": f"http://127.0.0.1:{sink_ports.get(timeout=60)}",
@@ -778,7 +786,6 @@ def main(argv: list[str] | None = None) -> int:
         every_side = (floors, bares, served, served_python, *variant_sides)  # in the order of a workload's feeds
         echoes = {n: Result(f"bare gRPC echo (no handler, no database), {client}" + (f", {n} clients" if sweep else ""))
                   for n in loads}
-        batch = int(2000 * args.seconds)  # more requests than any phase gets through
         ran_out: set[str] = set()  # phases that ended early, out of codes: their figures are short
 
         def redeem_requests(codes: list[str]) -> list[bytes]:
@@ -796,7 +803,7 @@ def main(argv: list[str] | None = None) -> int:
                 result.add(measured(pids, lambda: run_phase(
                     result.name, clients, seconds, lambda i: python_worker(to[i % len(to)], feed))))
                 return
-            requests = build(feed.peek(batch))
+            requests = build(feed.peek(int(2000 * seconds)))  # more than any phase gets through
             phase = measured(pids, lambda: load.run(result.name, ",".join(to), method, requests, clients,
                                                     seconds))
             feed.advance(phase.consumed)
@@ -807,7 +814,8 @@ def main(argv: list[str] | None = None) -> int:
         def redeem_worker(target: str, feed):
             return grpc_worker(target, feed.take, api, api_grpc, order_pb)
 
-        # Every server has served before it is measured: its first calls
+        # Every server under test (the bare gRPC server and each RedeemCode
+        # server) has served before it is measured: its first calls
         # open database connections and prepare statements, which would
         # otherwise fall inside round 1. Unmeasured, on the hot code (which
         # never runs out).
@@ -900,7 +908,7 @@ def main(argv: list[str] | None = None) -> int:
                 for side in (bares, served, served_python, *variant_sides):
                     if side[label][n].phases:
                         report.append(row(side[label][n],
-                                          f"{statistics.median(ratios(side[label][n], floors[label][n])):.2f}"))
+                                          median_text(ratios(side[label][n], floors[label][n]))))
         for n in loads:
             report.append(row(echoes[n], "-"))
         report.append("")
@@ -924,7 +932,7 @@ def main(argv: list[str] | None = None) -> int:
                         continue
                     per_round = peak_ratios(list(side[label].values()), list(floors[label].values()))
                     report.append(
-                        f"Peak against peak, {title}, {label}: {statistics.median(per_round):.2f} "
+                        f"Peak against peak, {title}, {label}: {median_text(per_round)} "
                         f"(best at {best_load(side[label])} clients, the floor at {floor_best}; per round: "
                         + " ".join(f"{r:.2f}" for r in per_round) + ")")
         for label, _, _ in workloads:
@@ -953,9 +961,11 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         channel.close()
         stop.set()
-        for process in (*servers, echo_server, *children, *(p for v in variants for p in v.processes),
-                        *([sink] if sink else [])):
+        for process in (*servers, echo_server, *children, *(p for v in variants for p in v.processes)):
             process.join(timeout=30)
+        sink_stop.set()
+        if sink is not None:
+            sink.join(timeout=30)
         with psycopg.connect(dsn, autocommit=True) as conn:
             conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 

@@ -363,24 +363,33 @@ def _otlp_receiver():
     return server, port, batches
 
 
-@pytest.mark.parametrize("variable, largest", [(None, 64), ("200", 150)])
-def test_spans_are_exported_in_small_batches_unless_the_standard_variable_says(monkeypatch, variable, largest):
+@pytest.mark.parametrize("variables, spans, largest", [
+    ({}, 150, 64),
+    ({"OTEL_BSP_MAX_EXPORT_BATCH_SIZE": "200"}, 150, 150),
+    # A batch may not exceed the queue: a small queue must still export
+    # (fewer spans than it holds, so that none is dropped).
+    ({"OTEL_BSP_MAX_QUEUE_SIZE": "32"}, 30, 30),
+])
+def test_spans_are_exported_in_small_batches_unless_the_standard_variables_say(monkeypatch, variables, spans,
+                                                                                largest):
     # A large batch is encoded on the service's own interpreter while
     # checkouts wait (p99 +70% in the benchmark); OTEL_BSP_* still rule.
     from couponry_runtime.telemetry import Telemetry
 
     server, port, batches = _otlp_receiver()
+    for name in ("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "OTEL_BSP_MAX_QUEUE_SIZE", "OTEL_BSP_SCHEDULE_DELAY"):
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", f"http://127.0.0.1:{port}")
     monkeypatch.setenv("OTEL_EXPORTER_OTLP_TRACES_INSECURE", "true")
-    if variable:
-        monkeypatch.setenv("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", variable)
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
     telemetry = Telemetry("redemption")
     try:
-        for _ in range(150):
+        for _ in range(spans):
             with telemetry.span("step"):
                 pass
         assert telemetry.tracer_provider.force_flush(10_000)
-        assert sum(batches) == 150
+        assert sum(batches) == spans
         assert max(batches) == largest
     finally:
         telemetry.shutdown()
