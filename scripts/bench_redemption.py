@@ -29,8 +29,8 @@ rounds' own ratios, so that drift in the machine's load hits every side
 alike. `--clients 4,8,16` sweeps the load: every phase runs at each count in
 every round, and the report adds each side's peak against the floor's peak
 (the floor and the service are best at different loads, so one fixed load
-flatters whichever side degrades less there). Each phase also reports CPU per call (of the process measured and of
-the whole machine), and the run ends with a check that no limit was exceeded
+flatters whichever side degrades less there). Each phase also reports CPU
+per call (of the process measured and of the whole machine), and the run ends with a check that no limit was exceeded
 (counters equal to successes, consistency RPC, no code over its uses) and
 bulk minting of 100k codes in one MintCodes call.
 
@@ -550,12 +550,19 @@ _STATUS_NAMES = {code.value[0]: code.name for code in grpc.StatusCode}
 @dataclass
 class Variant:
     """The service once more, in processes of its own with `environment`
-    added to theirs: one more side of the comparison."""
+    added to theirs: one more side of the comparison, with its results per
+    workload and client count and its unmeasured warm-up."""
 
     title: str
     environment: dict[str, str]
     processes: list = field(default_factory=list)
     targets: list[str] = field(default_factory=list)
+    results: dict[str, dict[int, Result]] = field(default_factory=dict)
+    warm_up: Result = field(default_factory=lambda: Result("warm-up"))
+
+    @property
+    def pids(self) -> list[int]:
+        return [process.pid for process in self.processes]
 
 
 UNTRACED_SERVICE = "couponry.redemption.v1.RedemptionService"
@@ -774,18 +781,22 @@ def main(argv: list[str] | None = None) -> int:
                      ("one hot shared code", (shared,) * side_count, hot.promotion_id))
         client = "compiled client" if load else "Python client"
 
+        def at(n: int) -> str:
+            """How a name says its client count: only in a sweep."""
+            return f", {n} clients" if sweep else ""
+
         def sides(title: str) -> dict[str, dict[int, Result]]:
-            """One Result per workload and client count; a sweep names the count."""
-            return {label: {n: Result(title.format(label=label) + (f", {n} clients" if sweep else ""))
-                            for n in loads} for label, _, _ in workloads}
+            """One Result per workload and client count."""
+            return {label: {n: Result(title.format(label=label) + at(n)) for n in loads} for label, _, _ in workloads}
         floors = sides("bare SQL floor, {label}")
         bares = sides(f"floor's transaction behind a bare gRPC server, {{label}}, {client}")
         served = sides(f"RedeemCode over gRPC, {{label}}, {client}")
         served_python = sides("RedeemCode over gRPC, {label}, Python client")
-        variant_sides = [sides(f"RedeemCode over gRPC, {{label}}, {client}, {variant.title}") for variant in variants]
-        every_side = (floors, bares, served, served_python, *variant_sides)  # in the order of a workload's feeds
-        echoes = {n: Result(f"bare gRPC echo (no handler, no database), {client}" + (f", {n} clients" if sweep else ""))
-                  for n in loads}
+        for variant in variants:
+            variant.results = sides(f"RedeemCode over gRPC, {{label}}, {client}, {variant.title}")
+        # In the order of a workload's feeds.
+        every_side = (floors, bares, served, served_python, *(variant.results for variant in variants))
+        echoes = {n: Result(f"bare gRPC echo (no handler, no database), {client}" + at(n)) for n in loads}
         ran_out: set[str] = set()  # phases that ended early, out of codes: their figures are short
 
         def redeem_requests(codes: list[str]) -> list[bytes]:
@@ -814,21 +825,27 @@ def main(argv: list[str] | None = None) -> int:
         def redeem_worker(target: str, feed):
             return grpc_worker(target, feed.take, api, api_grpc, order_pb)
 
+        def drive_bare(result: Result, clients: int, feed, promotion_id: str, seconds: float | None = None) -> None:
+            """One phase of the floor's transaction behind the bare gRPC server."""
+            drive(result, clients, [bare_server.pid], [bare_target], f"/{BARE_SERVICE}/Redeem", feed,
+                  lambda codes: [f"{promotion_id} {code}".encode() for code in codes],
+                  lambda target, feed: bare_worker(target, feed.take, promotion_id), seconds)
+
         # Every server under test (the bare gRPC server and each RedeemCode
         # server) has served before it is measured: its first calls
         # open database connections and prepare statements, which would
         # otherwise fall inside round 1. Unmeasured, on the hot code (which
         # never runs out).
         server_pids = [p.pid for p in servers]
-        _, hot_feeds, hot_promotion = workloads[1]
-        warm_ups = [Result("warm-up") for _ in range(2 + len(variants))]  # their redeems count against the limits
-        drive(warm_ups[0], max(loads), [bare_server.pid], [bare_target], f"/{BARE_SERVICE}/Redeem",
-              hot_feeds[1], lambda codes: [f"{hot_promotion} {code}".encode() for code in codes],
-              lambda target, feed: bare_worker(target, feed.take, hot_promotion), seconds=1)
-        for warm_up, pids, to in zip(warm_ups[1:], (server_pids, *([p.pid for p in v.processes] for v in variants)),
-                                     (targets, *(v.targets for v in variants))):
-            drive(warm_up, max(loads), pids, to, REDEEM_METHOD, shared, redeem_requests, redeem_worker,
-                  seconds=1)
+        bare_warm_up, served_warm_up = Result("warm-up"), Result("warm-up")
+        drive_bare(bare_warm_up, max(loads), shared, hot.promotion_id, seconds=1)
+        drive(served_warm_up, max(loads), server_pids, targets, REDEEM_METHOD, shared, redeem_requests,
+              redeem_worker, seconds=1)
+        for variant in variants:
+            drive(variant.warm_up, max(loads), variant.pids, variant.targets, REDEEM_METHOD, shared,
+                  redeem_requests, redeem_worker, seconds=1)
+        # Their redeems count against the hot promotion's limits.
+        warm_ups = [bare_warm_up, served_warm_up, *(variant.warm_up for variant in variants)]
 
         # Floor and service alternate, round after round, so that a change in
         # what else the machine is doing hits both sides of each ratio alike.
@@ -838,14 +855,12 @@ def main(argv: list[str] | None = None) -> int:
                     floors[label][n].add(measured([os.getpid()], lambda: run_phase(
                         floors[label][n].name, n, args.seconds,
                         lambda i: floor_worker(floor_dsn, feeds[0].take, promotion_id, 500))))
-                    drive(bares[label][n], n, [bare_server.pid], [bare_target], f"/{BARE_SERVICE}/Redeem", feeds[1],
-                          lambda codes: [f"{promotion_id} {code}".encode() for code in codes],
-                          lambda target, feed: bare_worker(target, feed.take, promotion_id))
+                    drive_bare(bares[label][n], n, feeds[1], promotion_id)
                     drive(served[label][n], n, server_pids, targets, REDEEM_METHOD, feeds[2], redeem_requests,
                           redeem_worker)
-                    for variant, side, feed in zip(variants, variant_sides, feeds[4:]):
-                        drive(side[label][n], n, [p.pid for p in variant.processes], variant.targets,
-                              REDEEM_METHOD, feed, redeem_requests, redeem_worker)
+                    for variant, feed in zip(variants, feeds[4:]):
+                        drive(variant.results[label][n], n, variant.pids, variant.targets, REDEEM_METHOD, feed,
+                              redeem_requests, redeem_worker)
                     if load and args.python_client:
                         served_python[label][n].add(measured(server_pids, lambda: run_phase(
                             served_python[label][n].name, n, args.seconds,
@@ -901,11 +916,11 @@ def main(argv: list[str] | None = None) -> int:
                     f"| {'-' if machine is None else f'{machine:.2f}'} |")
         compared = (("RedeemCode", served), ("bare gRPC server", bares),
                     ("RedeemCode with the Python client", served_python),
-                    *((f"RedeemCode, {variant.title}", side) for variant, side in zip(variants, variant_sides)))
+                    *((f"RedeemCode, {variant.title}", variant.results) for variant in variants))
         for label, _, _ in workloads:
             for n in loads:
                 report.append(row(floors[label][n], "1.00"))
-                for side in (bares, served, served_python, *variant_sides):
+                for side in every_side[1:]:
                     if side[label][n].phases:
                         report.append(row(side[label][n],
                                           median_text(ratios(side[label][n], floors[label][n]))))
@@ -917,10 +932,9 @@ def main(argv: list[str] | None = None) -> int:
                       "process for the others.")
         for label, _, _ in workloads:
             for n in loads:
-                at = f", {n} clients" if sweep else ""
                 for title, side in compared:
                     if side[label][n].phases:
-                        report.append(f"{title} / floor per round, {label}{at}: "
+                        report.append(f"{title} / floor per round, {label}{at(n)}: "
                                       + " ".join(f"{r:.2f}" for r in ratios(side[label][n], floors[label][n])))
         if sweep:
             # A fixed load favours whichever side degrades less there; each
@@ -939,13 +953,12 @@ def main(argv: list[str] | None = None) -> int:
             for n in loads:
                 cores = served[label][n].median("cores")
                 if cores is not None:
-                    report.append(f"Server process(es) during RedeemCode, {label}{f', {n} clients' if sweep else ''}: "
+                    report.append(f"Server process(es) during RedeemCode, {label}{at(n)}: "
                                   f"{cores:.2f} cores busy")
         if sink is not None:
             time.sleep(6)  # the SDK sends a batch at least every 5 s: let the last one land
-            exported = variant_sides[variants.index(exporting)]
-            results = [*(result for side in exported.values() for result in side.values()),
-                       warm_ups[2 + variants.index(exporting)]]
+            results = [*(result for side in exporting.results.values() for result in side.values()),
+                       exporting.warm_up]
             calls = sum(phase.ok + sum(phase.failures.values()) for result in results for phase in result.phases)
             report.append(f"Spans the OTLP receiver got from the exporting server: {spans_received.value} "
                           f"for {calls} calls" + ("" if spans_received.value >= calls else
@@ -961,7 +974,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         channel.close()
         stop.set()
-        for process in (*servers, echo_server, *children, *(p for v in variants for p in v.processes)):
+        for process in (*servers, echo_server, *children, *(p for variant in variants for p in variant.processes)):
             process.join(timeout=30)
         sink_stop.set()
         if sink is not None:
