@@ -344,7 +344,6 @@ def _otlp_receiver():
     """A real OTLP/gRPC trace receiver on loopback: (server, port, spans per Export call)."""
     from concurrent import futures
 
-    import grpc
     from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 
     batches: list[int] = []
