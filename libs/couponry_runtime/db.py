@@ -7,7 +7,7 @@ import contextlib
 import hashlib
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -32,6 +32,13 @@ def _normalize_url(url: str) -> str:
 
 # A connection is given back and replaced after this long (pool and pins alike).
 RECYCLE_SECONDS = 1800
+# Connections a PostgreSQL pool keeps, and how many more it may open under load.
+POOL_SIZE, POOL_OVERFLOW = 10, 20
+
+
+def connection_budget(pinned: int = 0) -> int:
+    """The most connections one engine from make_engine(..., pinned) opens."""
+    return POOL_SIZE + POOL_OVERFLOW + pinned
 
 
 def make_engine(url: str, schema: str | None = None, pinned: int = 0) -> Engine:
@@ -82,7 +89,7 @@ def make_engine(url: str, schema: str | None = None, pinned: int = 0) -> Engine:
     # invalidated and the call fails UNAVAILABLE (see interceptors), which
     # clients retry safely because every write carries a request_id.
     return create_engine(url, connect_args=connect_args, pool_pre_ping=False, pool_recycle=RECYCLE_SECONDS,
-                         pool_size=10, max_overflow=20 + pinned, hide_parameters=True)
+                         pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW + pinned, hide_parameters=True)
 
 
 def migrate(engine: Engine, script_location: Path, schema: str | None = None) -> None:
@@ -120,11 +127,35 @@ def run_migrations(target_metadata) -> None:
     context.run_migrations()
 
 
+def server_warnings(server: Mapping[str, str], connection_budget: int) -> list[str]:
+    """What in a PostgreSQL server's settings (name -> value, as SHOW gives
+    them) would hurt a service that may open `connection_budget` connections.
+    The messages name settings and counts only."""
+    warnings = []
+    if server.get("autovacuum") == "off":
+        # Hot paths keep their statements prepared, and PostgreSQL keeps a
+        # prepared statement's plan until the tables' statistics change. Plans
+        # made while a table was nearly empty scan it whole; without
+        # autovacuum's ANALYZE they are never made again, and every call
+        # slows down as the table grows (seen in the redemption benchmark:
+        # four times the database CPU per checkout within minutes).
+        warnings.append("PostgreSQL's autovacuum is off: nothing refreshes the planner's statistics, so plans "
+                        "prepared while tables were small stay in use as they grow and calls slow down; turn "
+                        "autovacuum on, or ANALYZE this service's schema on a schedule")
+    allowed = int(server.get("max_connections", 0)) - int(server.get("superuser_reserved_connections", 0))
+    if 0 < allowed < connection_budget:
+        warnings.append(f"this replica may open up to {connection_budget} connections, and the server accepts "
+                        f"{allowed} from non-superusers in all; raise max_connections or put PgBouncer in front")
+    return warnings
+
+
 @dataclass
 class Database:
     """A service's database: its engine and a unit of work per transaction."""
 
     engine: Engine
+    # The most connections its engine opens, for the server's connection limit.
+    connection_budget: int = POOL_SIZE + POOL_OVERFLOW
 
     def __post_init__(self) -> None:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -136,7 +167,7 @@ class Database:
     def open(cls, url: str, schema: str | None, migrations: Path, pinned: int = 0) -> Database:
         engine = make_engine(url, schema, pinned)
         migrate(engine, migrations, schema)
-        return cls(engine)
+        return cls(engine, connection_budget(pinned))
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -185,6 +216,15 @@ class Database:
             self._pins.add(connection)
         self._pin.connection, self._pin.since = connection, time.monotonic()
         return connection
+
+    def warnings(self) -> list[str]:
+        """server_warnings for this database's server and pool; none on SQLite."""
+        if not self.is_postgresql:
+            return []
+        names = ("autovacuum", "max_connections", "superuser_reserved_connections")
+        with self.engine.connect() as connection:
+            server = {name: connection.exec_driver_sql(f"SHOW {name}").scalar_one() for name in names}
+        return server_warnings(server, self.connection_budget)
 
     def run(self, work: Callable[[Session], T]) -> T:
         with self.transaction() as session:

@@ -147,6 +147,8 @@ def start_service(
     # A handler thread may pin a connection of its own (Database.pinned).
     workers = definition.workers(settings)
     database = Database.open(url, schema, definition.migrations, pinned=workers)
+    for warning in database.warnings():
+        log.warning("%s: %s", definition.name, warning)
     peers = Peers(settings.target, telemetry, settings.rpc_timeout_seconds, tls.channel_credentials(settings))
     context = ServiceContext(definition.name, settings, telemetry, database, peers, Scheduler(definition.name))
     try:
