@@ -30,7 +30,10 @@ alike. `--clients 4,8,16` sweeps the load: every phase runs at each count in
 every round, and the report adds each side's peak against the floor's peak
 (the floor and the service are best at different loads, so one fixed load
 flatters whichever side degrades less there). Each phase also reports CPU
-per call (of the process measured and of the whole machine), and the run ends with a check that no limit was exceeded
+per call (of the process measured and of the whole machine), and each
+side's CPU against the floor's (the floor's machine CPU per call over its
+own), which its peak ratio follows on this busy machine. Its tables are
+analyzed before every round. The run ends with a check that no limit was exceeded
 (counters equal to successes, consistency RPC, no code over its uses) and
 bulk minting of 100k codes in one MintCodes call.
 
@@ -58,6 +61,7 @@ from pathlib import Path
 
 import grpc
 import psycopg
+from psycopg import sql
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
@@ -248,6 +252,21 @@ def peak_ratios(sides: list[Result], floors: list[Result]) -> list[float]:
     return [best(sides, r) / best(floors, r) for r in range(rounds) if best(floors, r)]
 
 
+def cpu_ratios(sides: list[Result], floors: list[Result]) -> list[float]:
+    """Round by round, the floor's CPU per call over the side's, each at its
+    cheapest load, counting every process on the machine (Phase.machine_ms).
+
+    Clients, servers and database share the machine, and each side nearly
+    fills its cores at its peak; throughput is then about the cores over the
+    CPU per call, so the peak ratios follow this figure, whatever the load,
+    and only CPU taken off each call moves them."""
+    rounds = min(len(result.phases) for result in sides + floors)
+    cheapest = lambda results, r: min(  # noqa: E731
+        (result.phases[r].machine_ms for result in results if result.phases[r].machine_ms), default=None)
+    pairs = [(cheapest(floors, r), cheapest(sides, r)) for r in range(rounds)]
+    return [floor / side for floor, side in pairs if floor and side]
+
+
 def median_text(values: list[float]) -> str:
     """The median to two places, or "-" when there is nothing to take it of
     (a floor that completed nothing)."""
@@ -348,6 +367,25 @@ def floor_worker(dsn: str, feed, promotion_id: str, discount: int):
         return floor_transaction(conn, code, promotion_id, discount)
 
     return redeem, conn.close
+
+
+def analyze_schema(dsn: str, schema: str) -> list[str]:
+    """ANALYZE every table of `schema`, as autovacuum would; returns their names.
+
+    The servers keep their connections, and with them the plans PostgreSQL
+    cached for their prepared statements: plans made while the tables were
+    nearly empty, which scan a table whole instead of through its index
+    (e.g. the rate counters, which grow by one row per checkout). ANALYZE
+    makes every session plan them again. Where autovacuum is off (it is on
+    some development machines) nothing else would, and a long-lived
+    server's checkout slows down as the tables grow, while the floor, which
+    connects anew for every phase, never shows it."""
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        tables = [row[0] for row in conn.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = %s ORDER BY tablename", (schema,))]
+        for table in tables:
+            conn.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(schema, table)))
+    return tables
 
 
 def serve_raw(service: str, method: str, behavior, workers: int, ports, stop) -> None:
@@ -850,6 +888,7 @@ def main(argv: list[str] | None = None) -> int:
         # Floor and service alternate, round after round, so that a change in
         # what else the machine is doing hits both sides of each ratio alike.
         for _round in range(args.rounds):
+            analyze_schema(dsn, schema)  # unmeasured, before every round
             for n in loads:
                 for label, feeds, promotion_id in workloads:
                     floors[label][n].add(measured([os.getpid()], lambda: run_phase(
@@ -902,6 +941,10 @@ def main(argv: list[str] | None = None) -> int:
                       f"{args.seconds:g} s per phase, {args.replicas} server process"
                       f"{'es' if args.replicas > 1 else ''} with {workers} gRPC workers; gRPC load from the "
                       + ("compiled client (scripts/loadgen)" if load else f"Python client ({load_note})"))
+        with psycopg.connect(dsn) as conn:
+            autovacuum = conn.execute("SHOW autovacuum").fetchone()[0]
+        report.append(f"autovacuum is {autovacuum} on this server; the benchmark analyzes its tables before every "
+                      "round, so that long-lived server connections do not keep plans made on near-empty tables")
         report.append("")
         report.append("| phase | calls | throughput /s | p50 ms | p99 ms | vs floor | CPU ms/call: measured process "
                       "| CPU ms/call: machine |")
@@ -949,6 +992,16 @@ def main(argv: list[str] | None = None) -> int:
                         f"Peak against peak, {title}, {label}: {median_text(per_round)} "
                         f"(best at {best_load(side[label])} clients, the floor at {floor_best}; per round: "
                         + " ".join(f"{r:.2f}" for r in per_round) + ")")
+        # What the peak ratios follow on a busy machine, side by side with them.
+        for label, _, _ in workloads:
+            for title, side in compared:
+                if not side[label][loads[0]].phases:
+                    continue
+                per_round = cpu_ratios(list(side[label].values()), list(floors[label].values()))
+                if per_round:
+                    report.append(f"CPU against the floor's, {title}, {label}: {median_text(per_round)} (the floor's "
+                                  "machine CPU per call over this side's, each at its cheapest load; per round: "
+                                  + " ".join(f"{r:.2f}" for r in per_round) + ")")
         for label, _, _ in workloads:
             for n in loads:
                 cores = served[label][n].median("cores")

@@ -56,3 +56,28 @@ def test_peak_against_peak_takes_each_sides_best_load_in_each_round():
 def test_the_best_load_is_the_one_with_the_most_calls_per_second_over_the_run():
     assert bench.best_load({4: _side(1400, 1300), 8: _side(1200, 1250), 16: _side(900, 950)}) == 4
     assert bench.best_load({4: _side(800, 850), 8: _side(900, 880), 16: _side(870, 890)}) == 8
+
+
+def _costs(*machine_ms: float) -> bench.Result:
+    result = bench.Result("side")
+    for cost in machine_ms:
+        result.add(bench.Phase("side", latencies=[0.001] * 10, elapsed=1.0, machine_ms=cost))
+    return result
+
+
+def test_the_cpu_ratio_sets_each_sides_cheapest_load_against_the_floors():
+    # Round 1: the floor is cheapest at 4 clients (3.0 ms), the service at 8 (5.0 ms).
+    # Round 2: the floor at 8 (2.8 ms), the service at 16 (4.0 ms).
+    floors = [_costs(3.0, 3.2), _costs(3.5, 2.8), _costs(4.0, 4.1)]
+    service = [_costs(5.5, 5.6), _costs(5.0, 4.9), _costs(5.2, 4.0)]
+
+    assert bench.cpu_ratios(service, floors) == pytest.approx([3.0 / 5.0, 2.8 / 4.0])
+
+
+def test_a_round_without_cpu_figures_has_no_cpu_ratio():
+    # Off Linux there is no /proc to read: such a phase carries no machine CPU.
+    floor, side = _costs(3.0), _costs(5.0)
+    floor.add(bench.Phase("floor", latencies=[0.001], elapsed=1.0))
+    side.add(bench.Phase("side", latencies=[0.001], elapsed=1.0))
+
+    assert bench.cpu_ratios([side], [floor]) == pytest.approx([3.0 / 5.0])
