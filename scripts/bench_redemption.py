@@ -30,9 +30,11 @@ alike. `--clients 4,8,16` sweeps the load: every phase runs at each count in
 every round, and the report adds each side's peak against the floor's peak
 (the floor and the service are best at different loads, so one fixed load
 flatters whichever side degrades less there). Each phase also reports CPU
-per call (of the process measured and of the whole machine), and each
-side's CPU against the floor's (the floor's machine CPU per call over its
-own), which its peak ratio follows on this busy machine. Its tables are
+per call (of the process measured, of its callers, of the PostgreSQL server
+when it runs here, and of the whole machine), and each side's CPU against
+the floor's (the floor's machine CPU per call over its own), which its peak
+ratio follows on this busy machine, also with the callers' CPU left out, as
+where callers run on other hosts. Its tables are
 analyzed before every round. The run ends with a check that no limit was exceeded
 (counters equal to successes, consistency RPC, no code over its uses) and
 bulk minting of 100k codes in one MintCodes call.
@@ -48,6 +50,7 @@ import argparse
 import hashlib
 import multiprocessing
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -55,6 +58,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -62,6 +66,7 @@ from pathlib import Path
 import grpc
 import psycopg
 from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
@@ -76,6 +81,8 @@ class Phase:
     cores: float | None = None  # CPU use of the measured process(es), in cores
     machine_ms: float | None = None  # CPU of the whole machine per successful call
     machine_cores: float | None = None  # CPU use of the whole machine, in cores
+    callers_ms: float | None = None  # CPU of the processes sending the calls, per successful call
+    database_ms: float | None = None  # CPU of the local PostgreSQL server, per successful call
     consumed: int = 0  # requests the compiled load generator sent
 
     @property
@@ -102,18 +109,80 @@ def machine_cpu_seconds() -> float | None:
         return None
 
 
-def measured(pids: list[int], run) -> Phase:
-    """Runs a phase and records its CPU: of the processes `pids` and of the whole machine."""
-    before, machine_before = [process_cpu_seconds(pid) for pid in pids], machine_cpu_seconds()
+def measured(pids: list[int], run, callers: Callable[[], float | None] | None = None,
+             database: Callable[[], float | None] | None = None) -> Phase:
+    """Runs a phase and records its CPU: of the processes `pids`, of the
+    whole machine, and, where given, of the callers and of the database
+    (each a function returning CPU seconds used so far)."""
+    meters = {"cpu_ms": lambda: _total([process_cpu_seconds(pid) for pid in pids]),
+              "machine_ms": machine_cpu_seconds, "callers_ms": callers, "database_ms": database}
+    before = {name: meter() for name, meter in meters.items() if meter is not None}
     phase = run()
-    after, machine_after = [process_cpu_seconds(pid) for pid in pids], machine_cpu_seconds()
-    if phase.ok and None not in before + after:
-        used = sum(after) - sum(before)
-        phase.cpu_ms, phase.cores = used / phase.ok * 1000, used / phase.elapsed
-    if phase.ok and machine_before is not None and machine_after is not None:
-        used = machine_after - machine_before
-        phase.machine_ms, phase.machine_cores = used / phase.ok * 1000, used / phase.elapsed
+    for name, start in before.items():
+        end = meters[name]()
+        if phase.ok and start is not None and end is not None:
+            setattr(phase, name, (end - start) / phase.ok * 1000)
+    if phase.cpu_ms is not None:
+        phase.cores = phase.cpu_ms * phase.ok / 1000 / phase.elapsed
+    if phase.machine_ms is not None:
+        phase.machine_cores = phase.machine_ms * phase.ok / 1000 / phase.elapsed
     return phase
+
+
+def _total(values: list[float | None]) -> float | None:
+    return None if None in values else sum(values)
+
+
+def children_cpu_seconds() -> float:
+    """User+system CPU of this process's children that have exited and been
+    waited for: the compiled load generator, once its phase is over (the
+    servers, children too, run until the end and are not counted)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def no_callers() -> float:
+    """The floor's callers' CPU: none, its client threads are the side measured."""
+    return 0.0
+
+
+def own_cpu_seconds() -> float | None:
+    """CPU of this process: its Python client threads, in a phase they drive."""
+    return process_cpu_seconds(os.getpid())
+
+
+def is_local(dsn: str) -> bool:
+    """Whether `dsn` reaches a PostgreSQL server on this machine (loopback or Unix socket)."""
+    host = conninfo_to_dict(dsn).get("host") or ""
+    return all(part in ("", "localhost", "127.0.0.1", "::1") or part.startswith("/") for part in host.split(","))
+
+
+def database_cpu_seconds() -> float | None:
+    """CPU used so far by the PostgreSQL server on this machine (Linux): every
+    postgres process, the postmaster's background processes included, plus
+    what its backends that have already exited used (the postmaster's
+    children's CPU): the floor's client threads close their connections at
+    the end of each phase. None without /proc or without a PostgreSQL server."""
+    processes = {}
+    try:
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    if (entry / "comm").read_text().strip() in ("postgres", "postmaster"):
+                        fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                        processes[int(entry.name)] = fields
+                except OSError:
+                    continue  # exited while being read
+    except OSError:
+        return None
+    if not processes:
+        return None
+    ticks = 0
+    for fields in processes.values():
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        if int(fields[1]) not in processes:  # its parent is no postgres: the postmaster
+            ticks += int(fields[13]) + int(fields[14])  # cutime, cstime: its exited children
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def process_cpu_seconds(pid: int) -> float | None:
@@ -252,19 +321,41 @@ def peak_ratios(sides: list[Result], floors: list[Result]) -> list[float]:
     return [best(sides, r) / best(floors, r) for r in range(rounds) if best(floors, r)]
 
 
-def cpu_ratios(sides: list[Result], floors: list[Result]) -> list[float]:
+def machine(phase: Phase) -> float | None:
+    """Machine CPU per call: every process on the machine."""
+    return phase.machine_ms
+
+
+def without_callers(phase: Phase) -> float | None:
+    """Machine CPU per call less the callers': what it would be with the
+    callers on other hosts, as in production. None when either is unknown."""
+    if phase.machine_ms is None or phase.callers_ms is None:
+        return None
+    return phase.machine_ms - phase.callers_ms
+
+
+def cpu_ratios(sides: list[Result], floors: list[Result],
+               cost: Callable[[Phase], float | None] = machine) -> list[float]:
     """Round by round, the floor's CPU per call over the side's, each at its
-    cheapest load, counting every process on the machine (Phase.machine_ms).
+    cheapest load; `cost` gives a phase's CPU per call, by default the whole
+    machine's (every process on it).
 
     Clients, servers and database share the machine, and each side nearly
     fills its cores at its peak; throughput is then about the cores over the
     CPU per call, so the peak ratios follow this figure, whatever the load,
     and only CPU taken off each call moves them."""
     rounds = min(len(result.phases) for result in sides + floors)
-    cheapest = lambda results, r: min(  # noqa: E731
-        (result.phases[r].machine_ms for result in results if result.phases[r].machine_ms), default=None)
+
+    def cheapest(results: list[Result], r: int) -> float | None:
+        costs = [cost(result.phases[r]) for result in results]
+        return min((c for c in costs if c), default=None)
     pairs = [(cheapest(floors, r), cheapest(sides, r)) for r in range(rounds)]
     return [floor / side for floor, side in pairs if floor and side]
+
+
+def figure(value: float | None) -> str:
+    """A CPU figure to two places, or "-" where it was not measured."""
+    return "-" if value is None else f"{value:.2f}"
 
 
 def median_text(values: list[float]) -> str:
@@ -731,6 +822,8 @@ def main(argv: list[str] | None = None) -> int:
     from couponry_services.redemption.app import DEFINITION
     workers = DEFINITION.workers(Settings(**settings))
     dsn = args.database_url.replace("postgresql+psycopg://", "postgresql://", 1)
+    # The database's CPU can be read only where it runs on this machine.
+    database = database_cpu_seconds if is_local(dsn) else None
     # The server runs in a process of its own, as it would in production, so
     # that it does not share an interpreter lock with the client threads.
     spawn = multiprocessing.get_context("spawn")
@@ -850,11 +943,12 @@ def main(argv: list[str] | None = None) -> int:
             seconds = args.seconds if seconds is None else seconds
             if not load:
                 result.add(measured(pids, lambda: run_phase(
-                    result.name, clients, seconds, lambda i: python_worker(to[i % len(to)], feed))))
+                    result.name, clients, seconds, lambda i: python_worker(to[i % len(to)], feed)),
+                    own_cpu_seconds, database))
                 return
             requests = build(feed.peek(int(2000 * seconds)))  # more than any phase gets through
             phase = measured(pids, lambda: load.run(result.name, ",".join(to), method, requests, clients,
-                                                    seconds))
+                                                    seconds), children_cpu_seconds, database)
             feed.advance(phase.consumed)
             if phase.consumed >= len(requests):
                 ran_out.add(result.name)
@@ -893,7 +987,7 @@ def main(argv: list[str] | None = None) -> int:
                 for label, feeds, promotion_id in workloads:
                     floors[label][n].add(measured([os.getpid()], lambda: run_phase(
                         floors[label][n].name, n, args.seconds,
-                        lambda i: floor_worker(floor_dsn, feeds[0].take, promotion_id, 500))))
+                        lambda i: floor_worker(floor_dsn, feeds[0].take, promotion_id, 500)), no_callers, database))
                     drive_bare(bares[label][n], n, feeds[1], promotion_id)
                     drive(served[label][n], n, server_pids, targets, REDEEM_METHOD, feeds[2], redeem_requests,
                           redeem_worker)
@@ -903,14 +997,16 @@ def main(argv: list[str] | None = None) -> int:
                     if load and args.python_client:
                         served_python[label][n].add(measured(server_pids, lambda: run_phase(
                             served_python[label][n].name, n, args.seconds,
-                            lambda i: redeem_worker(targets[i % len(targets)], feeds[3]))))
+                            lambda i: redeem_worker(targets[i % len(targets)], feeds[3])), own_cpu_seconds,
+                            database))
                 if load:
                     echoes[n].add(measured([echo_server.pid], lambda: load.run(
                         echoes[n].name, echo_target, f"/{ECHO_SERVICE}/Echo", [payload], n, args.seconds,
-                        repeat=True)))
+                        repeat=True), children_cpu_seconds))
                 else:
                     echoes[n].add(measured([echo_server.pid], lambda: run_phase(
-                        echoes[n].name, n, args.seconds, lambda i: echo_worker(echo_target, payload))))
+                        echoes[n].name, n, args.seconds, lambda i: echo_worker(echo_target, payload)),
+                        own_cpu_seconds))
 
         for label, feeds, _ in workloads:
             for feed, side in zip(feeds, every_side):
@@ -947,16 +1043,16 @@ def main(argv: list[str] | None = None) -> int:
                       "round, so that long-lived server connections do not keep plans made on near-empty tables")
         report.append("")
         report.append("| phase | calls | throughput /s | p50 ms | p99 ms | vs floor | CPU ms/call: measured process "
-                      "| CPU ms/call: machine |")
-        report.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+                      "| callers | database | machine |")
+        report.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 
         def row(result: Result, vs: str) -> str:
             phase = result.merged
             extra = f" (failures: {phase.failures})" if phase.failures else ""
-            cpu, machine = result.median("cpu_ms"), result.median("machine_ms")
+            cpu = " | ".join(figure(result.median(name))
+                             for name in ("cpu_ms", "callers_ms", "database_ms", "machine_ms"))
             return (f"| {phase.name}{extra} | {phase.ok} | {phase.throughput:.0f} | {phase.pct(0.5):.2f} "
-                    f"| {phase.pct(0.99):.2f} | {vs} | {'-' if cpu is None else f'{cpu:.2f}'} "
-                    f"| {'-' if machine is None else f'{machine:.2f}'} |")
+                    f"| {phase.pct(0.99):.2f} | {vs} | {cpu} |")
         compared = (("RedeemCode", served), ("bare gRPC server", bares),
                     ("RedeemCode with the Python client", served_python),
                     *((f"RedeemCode, {variant.title}", variant.results) for variant in variants))
@@ -971,8 +1067,10 @@ def main(argv: list[str] | None = None) -> int:
             report.append(row(echoes[n], "-"))
         report.append("")
         report.append("vs floor: median over rounds of the phase's throughput / the floor's in the same round, "
-                      "at the same client count. Measured process: the client process for the floor, the server "
-                      "process for the others.")
+                      "at the same client count. CPU per successful call, median over rounds: of the measured "
+                      "process (the client process for the floor, the server process for the others), of the "
+                      "callers (the load generator or the Python client threads; the floor has none), of the "
+                      "PostgreSQL server (when it runs on this machine) and of the whole machine.")
         for label, _, _ in workloads:
             for n in loads:
                 for title, side in compared:
@@ -1001,6 +1099,13 @@ def main(argv: list[str] | None = None) -> int:
                 if per_round:
                     report.append(f"CPU against the floor's, {title}, {label}: {median_text(per_round)} (the floor's "
                                   "machine CPU per call over this side's, each at its cheapest load; per round: "
+                                  + " ".join(f"{r:.2f}" for r in per_round) + ")")
+                # In production the callers run on hosts of their own; here
+                # their CPU is taken from the side they call.
+                per_round = cpu_ratios(list(side[label].values()), list(floors[label].values()), without_callers)
+                if per_round:
+                    report.append(f"CPU against the floor's, callers left out, {title}, {label}: "
+                                  f"{median_text(per_round)} (the same, less the callers' CPU per call; per round: "
                                   + " ".join(f"{r:.2f}" for r in per_round) + ")")
         for label, _, _ in workloads:
             for n in loads:
