@@ -163,18 +163,15 @@ def database_cpu_seconds() -> float | None:
     what its backends that have already exited used (the postmaster's
     children's CPU): the floor's client threads close their connections at
     the end of each phase. None without /proc or without a PostgreSQL server."""
-    processes = {}
     try:
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                try:
-                    if (entry / "comm").read_text().strip() in ("postgres", "postmaster"):
-                        fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-                        processes[int(entry.name)] = fields
-                except OSError:
-                    continue  # exited while being read
+        pids = [int(entry.name) for entry in Path("/proc").iterdir() if entry.name.isdigit()]
     except OSError:
         return None
+    processes = {}
+    for pid in pids:
+        stat = _proc_stat(pid)  # None: exited while being read
+        if stat is not None and stat[0] in ("postgres", "postmaster"):
+            processes[pid] = stat[1]
     if not processes:
         return None
     ticks = 0
@@ -185,12 +182,22 @@ def database_cpu_seconds() -> float | None:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
+def _proc_stat(pid: int) -> tuple[str, list[str]] | None:
+    """A process's command name and the fields of /proc/<pid>/stat after it
+    (state first; utime is fields[11]); None if it cannot be read."""
+    try:
+        head, tail = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)
+    except (OSError, ValueError):
+        return None
+    return head.split("(", 1)[-1], tail.split()
+
+
 def process_cpu_seconds(pid: int) -> float | None:
     """User+system CPU time of a process, from /proc (Linux); None elsewhere."""
+    stat = _proc_stat(pid)
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except (OSError, ValueError, IndexError):
+        return (int(stat[1][11]) + int(stat[1][12])) / os.sysconf("SC_CLK_TCK")
+    except (TypeError, ValueError, IndexError):
         return None
 
 

@@ -8,7 +8,7 @@ import hashlib
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
@@ -155,7 +155,7 @@ class Database:
 
     engine: Engine
     # The most connections its engine opens, for the server's connection limit.
-    connection_budget: int = POOL_SIZE + POOL_OVERFLOW
+    connection_budget: int = field(default_factory=connection_budget)
 
     def __post_init__(self) -> None:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
